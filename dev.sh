@@ -12,6 +12,13 @@ VENV=${HIPVQ_VENV:-.venv}
 # torch and torchvision must come as a matching pair; override for another platform or CUDA build.
 TORCH_PINS=${HIPVQ_TORCH_PINS:-"torch==2.14.1 torchvision==0.29.1"}
 
+# pip, quiet, without the notes some machines' pip configs print for every missing local index.
+pip_install() {
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+    | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 setup() {
   "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
     || { echo "dev.sh: Python 3.10+ is needed, $PYTHON is $("$PYTHON" --version 2>&1)" >&2; exit 1; }
@@ -20,8 +27,8 @@ setup() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   echo "dev.sh: setting up $VENV (first run takes a few minutes: torch is large)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $TORCH_PINS
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  pip_install $TORCH_PINS
+  pip_install -e '.[dev]'
   echo "$want" > "$stamp"
 }
 

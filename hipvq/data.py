@@ -9,7 +9,7 @@ __all__ = ['SliceId', 'SPLITS', 'INTENSITY_MODES', 'SHAPE_POLICIES', 'CACHE_VERS
            'build_op', 'BatchTransforms', 'build_transforms', 'BatchLoader']
 
 # %% ../nbs/01_data.ipynb #891643f6
-import gzip, hashlib, inspect, json, os, re, tempfile, warnings
+import gzip, hashlib, inspect, json, math, os, re, tempfile, threading, warnings
 from collections import Counter, namedtuple
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -229,7 +229,7 @@ class HipMRISlices(torch.utils.data.Dataset):
             raise SliceError(files[i], reason)
         if self.cache_path is not None and not self.from_cache:
             self._write_cache(self.cache_path, images, keep, skipped, constant)
-        self.images = torch.from_numpy(images)                  # (N, H, W) uint8
+        self.images = torch.from_numpy(np.ascontiguousarray(images))   # (N, H, W) uint8, row-major (nibabel hands out column-major)
         self.files = [files[i] for i in keep]
         self.ids = [self._slice_id(f) for f in self.files]
         self.skipped = [(files[i], reason) for i, reason in skipped]
@@ -353,47 +353,87 @@ TRANSFORM_NAMES = sorted(n for n, c in vars(T).items()
 
 def _one_line(e): return ' '.join(str(e).split())
 
-def _rand(n, lo, hi, g, device):
-    "n uniform draws in [lo, hi] from generator `g` (on the CPU, so seeds are device independent)."
-    return (lo + (hi - lo) * torch.rand(n, generator=g, dtype=torch.float64)).to(device)
+def _rand(n, lo, hi, g, device='cpu'):
+    "n uniform float32 draws in [lo, hi] from generator `g` (on the CPU, so seeds are device independent)."
+    return (lo + (hi - lo) * torch.rand(n, generator=g)).to(device)
+
+def _rows(p, start, stop):
+    "Rows start:stop of drawn parameters `p` (a tensor with one row per image, a tuple/dict of them, or None)."
+    if isinstance(p, torch.Tensor): return p[start:stop]
+    if isinstance(p, dict): return {k: _rows(v, start, stop) for k, v in p.items()}
+    if isinstance(p, (tuple, list)): return type(p)(_rows(v, start, stop) for v in p)
+    return p
+
+def _fresh(device):
+    "Work buffers that are simply new tensors on `device` (what `_Scratch` replaces on the CPU)."
+    return lambda shape, dtype, avoid=(): torch.empty(shape, dtype=dtype, device=device)
+
+class _Scratch:
+    "Two work buffers kept from batch to batch (per thread): intermediates are not allocated anew and stay in the cache."
+    def __init__(self): self.local = threading.local()
+    def get(self, key, shape, dtype=torch.float32, device='cpu'):
+        if torch.device(device).type != 'cpu': return torch.empty(shape, dtype=dtype, device=device)   # GPUs cache already
+        buffers = self.local.__dict__.setdefault('buffers', {})
+        n, b = math.prod(shape), buffers.get(key)
+        if b is None or b.numel() < n or b.dtype != dtype: b = buffers[key] = torch.empty(n, dtype=dtype)
+        return b[:n].view(shape)
+    def __call__(self, shape, dtype, device, avoid=()):
+        "A work buffer that shares no memory with the tensors in `avoid` (ping-pong between two)."
+        if torch.device(device).type != 'cpu': return torch.empty(shape, dtype=dtype, device=device)
+        used = {t.untyped_storage().data_ptr() for t in avoid}
+        b = self.get('ping', shape, dtype, device)
+        return b if b.untyped_storage().data_ptr() not in used else self.get('pong', shape, dtype, device)
 
 class _Op:
-    "One batch transform on (B, C, H, W) float images in [0, 1]; `g` is the torch.Generator for its random draws."
+    "One batch transform on (B, C, H, W) float images in [0, 1]: `draw` random parameters, `prepare` them, `apply` them."
+    uint8_ok = False                          # True: exact on a uint8 batch too (it is not converted to float first)
     def __init__(self, name, params, transform=None): self.name, self.params, self.transform = name, params, transform
-    def __call__(self, x, g): raise NotImplementedError
+    def draw(self, n, g): return None         # random parameters for n images (one row per image), from generator g
+    def prepare(self, p, x): return p         # per-batch tensors derived from the draws for inputs like x (shape, dtype, device)
+    def apply(self, x, p, buf=None): raise NotImplementedError    # buf(shape, dtype, avoid): a work buffer (None: new tensors)
+    def __call__(self, x, g): return self.apply(x, self.prepare(self.draw(len(x), g), x))
     def __repr__(self): return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
 
 class _NoOp(_Op):
-    def __call__(self, x, g): return x
+    uint8_ok = True
+    def apply(self, x, p, buf=None): return x
 
 class _WholeBatch(_Op):
-    def __call__(self, x, g): return self.transform(x)
+    def __init__(self, name, params, transform):
+        super().__init__(name, params, transform); self.uint8_ok = name == 'CenterCrop'   # cropping (or zero padding) is exact on bytes
+    def apply(self, x, p, buf=None):
+        if self.uint8_ok and list(x.shape[-2:]) == list(self.transform.size): return x   # the seed's CenterCrop of 256x128 slices
+        return self.transform(x)
 
 class _PerImage(_Op):
-    "Fallback: call the v2 transform once per image (fresh parameters each time), seeded from `g`."
-    def __call__(self, x, g):
+    "Fallback: call the v2 transform once per image, each image with its own seed drawn from `g`."
+    def draw(self, n, g): return torch.randint(2**62, (n,), generator=g)
+    def apply(self, x, seeds, buf=None):
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))
-            out = [self.transform(img) for img in x]
+            out = []
+            for img, s in zip(x, seeds.tolist()):
+                torch.manual_seed(s); out.append(self.transform(img))
         if len({tuple(o.shape) for o in out}) > 1:
             raise ValueError(f"{self!r} gave images of different shapes in one batch; add a CenterCrop or Resize after it")
         return torch.stack(out)
 
 def _apply_flips(x, signs):
-    "Flip the images whose sign is -1: `signs` (B, 2) for the (width, height) axes; in place."
+    "Flip the images whose sign is -1: `signs` (B, 2) for the (width, height) axes; returns a new tensor."
     for k, dim in ((0, -1), (1, -2)):
-        idx = (signs[:, k] < 0).nonzero().view(-1).to(x.device)
-        if len(idx): x.index_copy_(0, idx, x.index_select(0, idx).flip(dim))
+        flip = signs[:, k] < 0
+        if flip.any(): x = torch.where(flip.to(x.device).view(-1, 1, 1, 1), x.flip(dim), x)
     return x
 
 class _Flip(_Op):
+    uint8_ok = True
     def __init__(self, name, params, transform, axis): super().__init__(name, params, transform); self.axis = axis
-    def signs(self, n, g, signs=None):
-        "Draw this flip for n images into `signs` (B, 2): -1 where flipped (0: width axis, 1: height axis)."
-        signs = torch.ones(n, 2) if signs is None else signs
-        signs[torch.rand(n, generator=g) < self.transform.p, self.axis] *= -1
+    def draw(self, n, g): return torch.rand(n, generator=g) < self.transform.p        # (n,) True where flipped
+    def signs(self, flipped, signs=None):
+        "Fold drawn `flipped` into `signs` (B, 2) of +-1 (column 0: width axis, 1: height axis)."
+        signs = torch.ones(len(flipped), 2) if signs is None else signs.clone()
+        signs[flipped, self.axis] *= -1
         return signs
-    def __call__(self, x, g): return _apply_flips(x, self.signs(len(x), g))
+    def apply(self, x, flipped, buf=None): return _apply_flips(x, self.signs(flipped))
 
 def _gaussian_weights(sigma, k):
     "(B, k) normalised 1D Gaussian kernels, one per sigma (torchvision's formula)."
@@ -401,26 +441,49 @@ def _gaussian_weights(sigma, k):
     w = torch.exp(-0.5 * (t[None] / sigma[:, None]) ** 2)
     return w / w.sum(1, keepdim=True)
 
-def _per_image(v): return v.contiguous().view(-1, 1, 1, 1)    # (B,) -> (B,1,1,1); contiguous: broadcasting stays fast
+def _taps(w, scale, dtype, device):
+    "Per-image weights (B, 1, 1, 1) of the taps 0..k//2 of symmetric kernels `w` (B, k), times `scale`."
+    return [(w[:, j] * scale).to(device, dtype).contiguous().view(-1, 1, 1, 1) for j in range(w.shape[1] // 2 + 1)]
 
-def _blur_along(x, w, dim):
-    "Convolve each image with its own symmetric 1D kernel `w` (B, k) along `dim` (-1 or -2), reflect padding."
-    k = w.shape[1]; r = k // 2
-    if r == 0: return x
-    xp = F.pad(x, (r, r, 0, 0) if dim == -1 else (0, 0, r, r), mode='reflect')
-    n = x.shape[dim]
-    out = x * _per_image(w[:, r])
-    for j in range(r):                       # the two taps at distance r - j share one weight
-        out.addcmul_(xp.narrow(dim, j, n) + xp.narrow(dim, k - 1 - j, n), _per_image(w[:, j]))
-    return out
+def _blur_pass(xp, taps, dim, n, out):
+    "Symmetric per-image 1D kernels (`taps`: outermost to centre) along `dim` of the padded `xp`, keeping `n` outputs -> `out`."
+    r = len(taps) - 1; k = 2 * r + 1
+    centre = xp.narrow(dim, r, n)
+    if r == 0: return torch.mul(centre, taps[0], out=out)
+    torch.add(xp.narrow(dim, 0, n), xp.narrow(dim, k - 1, n), out=out).mul_(taps[0])     # taps j and k-1-j share a weight
+    for j in range(1, r): out.addcmul_(xp.narrow(dim, j, n) + xp.narrow(dim, k - 1 - j, n), taps[j])
+    return out.addcmul_(centre, taps[r])
+
+def _blur_taps(x, tx, ty, buf=None):
+    "Separable per-image blur of `x` (B, C, H, W) with reflect padding, from `_taps` along the width (tx) and height (ty)."
+    B, C, H, W = x.shape
+    rx, ry = len(tx) - 1, len(ty) - 1
+    if rx >= W or ry >= H: raise ValueError(f"GaussianBlur: kernel {2 * rx + 1}x{2 * ry + 1} is too large for {H}x{W} images")
+    dt, buf = tx[0].dtype, buf or _fresh(x.device)
+    xp = F.pad(x, (rx, rx, ry, ry), mode='reflect')           # bytes are padded as bytes, then converted into a work buffer
+    if xp.dtype != dt: xp = buf(xp.shape, dt, (x,)).copy_(xp)
+    h = _blur_pass(xp, tx, -1, W, buf((B, C, H + 2 * ry, W), dt, (xp,)))
+    return _blur_pass(h, ty, -2, H, buf((B, C, H, W), dt, (h,)))
+
+def _gaussian_blur(x, # (B, C, H, W) float images (or uint8, see `scale`)
+                   wx, # (B, kx) per-image 1D kernels along the width (odd kx)
+                   wy, # (B, ky) per-image 1D kernels along the height (odd ky)
+                   scale:float=1.0, # multiply the result by this (folds a uint8 -> [0, 1] scaling into the kernel)
+                  ):
+    "Separable per-image blur with reflect padding (torchvision's `gaussian_blur` for each image) -> (B, C, H, W) float."
+    dt = x.dtype if x.is_floating_point() else torch.float32
+    return _blur_taps(x, _taps(wx, scale, dt, x.device), _taps(wy, 1.0, dt, x.device))
 
 class _Blur(_Op):
-    def __call__(self, x, g):
+    uint8_ok = True                                           # it reads the bytes itself, /255 folded into the kernel
+    def draw(self, n, g):
         kx, ky = self.transform.kernel_size
-        lo, hi = self.transform.sigma
-        sigma = _rand(len(x), lo, hi, g, x.device).to(x.dtype)      # one sigma per image (x and y share it)
-        x = _blur_along(x, _gaussian_weights(sigma, kx), -1)
-        return _blur_along(x, _gaussian_weights(sigma, ky), -2)
+        sigma = _rand(n, *self.transform.sigma, g)            # one sigma per image (x and y share it)
+        return _gaussian_weights(sigma, kx), _gaussian_weights(sigma, ky)
+    def prepare(self, p, x):
+        dt = x.dtype if x.is_floating_point() else torch.float32
+        return _taps(p[0], 1 / 255 if x.dtype == torch.uint8 else 1.0, dt, x.device), _taps(p[1], 1.0, dt, x.device)
+    def apply(self, x, p, buf=None): return _blur_taps(x, *p, buf)
 
 def affine_theta(angle, translate, scale, shear, size, center=None):
     "Per-image `affine_grid` matrices (B, 2, 3) for torchvision's affine(angle, translate, scale, shear) on images of `size` (H, W)."
@@ -440,25 +503,6 @@ def affine_theta(angle, translate, scale, shear, size, center=None):
     row1 = torch.stack([m10 * W / H, m11, t1 * 2 / H], -1)
     return torch.stack([row0, row1], 1)
 
-class _Affine(_Op):
-    def __call__(self, x, g, flips=None):
-        "Per-image random affine; `flips` (B, 2) of +-1 are pending flips of the input, folded into the same grid."
-        t, n = self.transform, len(x)
-        H, W = x.shape[-2:]
-        angle = _rand(n, *t.degrees, g, 'cpu')
-        translate = torch.zeros(n, 2, dtype=torch.float64)
-        if t.translate is not None:
-            translate[:, 0] = torch.round(_rand(n, -t.translate[0] * W, t.translate[0] * W, g, 'cpu'))
-            translate[:, 1] = torch.round(_rand(n, -t.translate[1] * H, t.translate[1] * H, g, 'cpu'))
-        scale = _rand(n, *t.scale, g, 'cpu') if t.scale is not None else torch.ones(n, dtype=torch.float64)
-        shear = torch.zeros(n, 2, dtype=torch.float64)
-        if t.shear is not None:
-            shear[:, 0] = _rand(n, t.shear[0], t.shear[1], g, 'cpu')
-            if len(t.shear) == 4: shear[:, 1] = _rand(n, t.shear[2], t.shear[3], g, 'cpu')
-        theta = affine_theta(angle, translate, scale, shear, (H, W), t.center)
-        if flips is not None: theta = theta * flips.to(theta.dtype)[:, :, None]   # sample flip(x) at p = sample x at F p
-        return affine_apply(x, theta, getattr(t.interpolation, 'value', t.interpolation), t.fill)
-
 def affine_grid(theta, size):
     "F.affine_grid(theta, align_corners=False) for (B, 2, 3) `theta` and `size` (H, W) -> (B, H, W, 2); ~10x faster on CPU."
     H, W = size
@@ -471,62 +515,137 @@ def affine_grid(theta, size):
         grid[..., k] = (a * xs).view(B, 1, W) + (b * ys + t).view(B, H, 1)
     return grid
 
-def _affine_separable_nearest(x, theta, fill=0):
-    "`affine_apply` for axis-aligned `theta` with nearest sampling: one source row and column index per output row and column."
-    B, C, H, W = x.shape
-    fill = float(fill[0] if isinstance(fill, (list, tuple)) else (fill or 0))
-    theta = theta.to(x.dtype)
+def _fill_value(fill): return float(fill[0] if isinstance(fill, (list, tuple)) else (fill or 0))
+_MODES = {'nearest': 'nearest', 'nearest-exact': 'nearest', 'bilinear': 'bilinear', 'bicubic': 'bicubic'}
+
+def _separable(theta, mode): return mode == 'nearest' and not theta[:, 0, 1].any() and not theta[:, 1, 0].any()
+
+def _source_indices(theta, size, device):
+    "For axis-aligned `theta`: the source row of every output row and column of every output column, and whether inside."
+    theta = theta.to(torch.float32)
     def source_index(scale, shift, n):      # grid_sample's unnormalisation (align_corners=False), rounded half to even
         centres = (torch.arange(n, dtype=theta.dtype, device=theta.device) * 2 + 1) / n - 1
-        i = torch.round(((scale[:, None] * centres + shift[:, None] + 1) * n - 1) / 2).long()
-        return torch.where((i >= 0) & (i < n), i, n).to(x.device)   # outside -> the padded fill row/column
-    rows, cols = source_index(theta[:, 1, 1], theta[:, 1, 2], H), source_index(theta[:, 0, 0], theta[:, 0, 2], W)
-    xp = F.pad(x, (0, 1, 0, 1), value=fill)
-    out = torch.empty_like(x)
-    for i in range(B):
-        for c in range(C):
-            torch.index_select(xp[i, c].index_select(0, rows[i]), 1, cols[i], out=out[i, c])
+        i = torch.round(((scale[:, None] * centres + shift[:, None] + 1) * n - 1) / 2)
+        return i.clamp(0, n - 1).long().to(device), ((i < 0) | (i >= n)).to(device)
+    (rows, rows_out), (cols, cols_out) = source_index(theta[:, 1, 1], theta[:, 1, 2], size[0]), source_index(theta[:, 0, 0], theta[:, 0, 2], size[1])
+    return dict(rows=rows, rows_out=rows_out, cols=cols, cols_out=cols_out)    # (B, H) and (B, W)
+
+_ROW_STARTS = {}
+def _row_starts(B, C, H, device):
+    "First row of each image and channel in a (B*C*H, W) view: (B, C, 1), cached."
+    key = (B, C, H, str(device))
+    if key not in _ROW_STARTS: _ROW_STARTS[key] = torch.arange(0, B * C * H, H, device=device).view(B, C, 1)
+    return _ROW_STARTS[key]
+
+def _sample_rows_cols(x, rows, rows_out, cols, cols_out, fill=0.0, buf=None):
+    "out[b, c, i, j] = x[b, c, rows[b, i], cols[b, j]], or `fill` where row or column is outside: one row copy and one gather."
+    B, C, H, W = x.shape
+    buf = buf or _fresh(x.device)
+    row_ids = (rows[:, None] + _row_starts(B, C, H, x.device)).view(-1)    # (B*C*H,)
+    rows = torch.index_select(x.reshape(B * C * H, W), 0, row_ids, out=buf((B * C * H, W), x.dtype, (x,)))
+    out = torch.gather(rows.view(B, C, H, W), 3, cols[:, None, None].expand(B, C, H, W), out=buf((B, C, H, W), x.dtype, (rows,)))
+    b, i = rows_out.nonzero(as_tuple=True)                                 # outside: fill (a few rows and columns)
+    if len(b): out[b, :, i, :] = fill
+    b, j = cols_out.nonzero(as_tuple=True)
+    if len(b): out[b, :, :, j] = fill
     return out
 
-def affine_apply(x, theta, interpolation='nearest', fill=0):
-    "Warp each image of `x` (B, C, H, W) by its own `theta` (B, 2, 3); outside pixels get `fill`."
-    mode = {'nearest': 'nearest', 'nearest-exact': 'nearest', 'bilinear': 'bilinear', 'bicubic': 'bicubic'}[str(interpolation)]
-    if mode == 'nearest' and not theta[:, 0, 1].any() and not theta[:, 1, 0].any():
-        return _affine_separable_nearest(x, theta, fill)          # scale/translate/flip only: exact, ~2x faster
+def affine_apply(x, theta, interpolation='nearest', fill=0, buf=None):
+    "Warp each image of `x` (B, C, H, W) by its own `theta` (B, 2, 3); outside pixels get `fill`. (`buf`: work buffers.)"
+    mode = _MODES[str(interpolation)]
+    if _separable(theta, mode):              # scale/translate/flip only, nearest: exact, ~4x faster
+        return _sample_rows_cols(x, **_source_indices(theta, x.shape[-2:], x.device), fill=_fill_value(fill), buf=buf)
     grid = affine_grid(theta.to(x.device, x.dtype), x.shape[-2:])
     out = F.grid_sample(x, grid, mode=mode, padding_mode='zeros', align_corners=False)
-    fill = float(fill[0] if isinstance(fill, (list, tuple)) else (fill or 0))
+    fill = _fill_value(fill)
     if fill:
         inside = F.grid_sample(torch.ones_like(x[:, :1]), grid, mode=mode, padding_mode='zeros', align_corners=False)
         out = out + (1 - inside) * fill
     return out
 
+class _Affine(_Op):
+    def draw(self, n, g):
+        "Random angle, translate (in [-1, 1] units of the size), scale and shear per image, in torchvision's order."
+        t, z = self.transform, torch.zeros(n)
+        angle = _rand(n, *t.degrees, g)
+        translate = torch.stack([_rand(n, -t.translate[0], t.translate[0], g), _rand(n, -t.translate[1], t.translate[1], g)], -1) \
+            if t.translate is not None else None
+        scale = _rand(n, *t.scale, g) if t.scale is not None else torch.ones(n)
+        shear = torch.stack([z, z], -1)
+        if t.shear is not None:
+            shear[:, 0] = _rand(n, t.shear[0], t.shear[1], g)
+            if len(t.shear) == 4: shear[:, 1] = _rand(n, t.shear[2], t.shear[3], g)
+        return angle, translate, scale, shear
+
+    def prepare(self, p, x, flips=None):
+        "Per-image matrices for images like `x`; `flips` (B, 2) of +-1 are pending flips of the input, folded into the same warp."
+        angle, translate, scale, shear = p
+        H, W = x.shape[-2:]
+        pixels = torch.zeros(len(angle), 2) if translate is None else torch.round(translate * torch.tensor([W, H]))
+        if self.transform.degrees == [0.0, 0.0] and self.transform.shear is None and self.transform.center is None:
+            zero = torch.zeros_like(scale)                              # scale and translate only (the seed's): the same matrix, fewer ops
+            theta = torch.stack([torch.stack([1 / scale, zero, -2 * pixels[:, 0] / (scale * W)], -1),
+                                 torch.stack([zero, 1 / scale, -2 * pixels[:, 1] / (scale * H)], -1)], 1)
+        else: theta = affine_theta(angle, pixels, scale, shear, (H, W), self.transform.center)
+        if flips is not None: theta = theta * flips[:, :, None]         # sample flip(x) at p = sample x at F p
+        t = self.transform
+        mode, fill = _MODES[str(getattr(t.interpolation, 'value', t.interpolation))], _fill_value(t.fill)
+        if _separable(theta, mode): return dict(_source_indices(theta, (H, W), x.device), fill=fill)
+        return dict(theta=theta.to(x.device, x.dtype if x.is_floating_point() else torch.float32), mode=mode, fill=fill)
+
+    def apply(self, x, p, buf=None):
+        if 'theta' in p: return affine_apply(x, p['theta'], p['mode'], p['fill'])
+        return _sample_rows_cols(x, p['rows'], p['rows_out'], p['cols'], p['cols_out'], p['fill'], buf)
+
 class _Jitter(_Op):
-    def __call__(self, x, g):
-        t, n = self.transform, len(x)
-        if x.shape[1] != 1: return _PerImage(self.name, self.params, t)(x, g)
+    def draw(self, n, g):
+        t = self.transform
         # saturation and hue leave a one-channel image unchanged (torchvision and PIL agree); draw nothing for them
-        bright = _per_image(_rand(n, *t.brightness, g, x.device).to(x.dtype)) if t.brightness else None
-        contrast = _per_image(_rand(n, *t.contrast, g, x.device).to(x.dtype)) if t.contrast else None
-        mean = lambda y: y.mean((-3, -2, -1), keepdim=True)
-        if bright is None and contrast is None: return x
-        if contrast is None: return x.mul_(bright).clamp_(0, 1)
-        if bright is None: return x.mul_(contrast).add_((1 - contrast) * mean(x)).clamp_(0, 1)
-        # torchvision applies them in a random order; per image: clamp(p * clamp(q * x + r) + s) covers both orders
-        b_first = _per_image(torch.rand(n, generator=g) < 0.5).to(x.device)
-        zero = torch.zeros_like(bright)
-        q, p = torch.where(b_first, bright, contrast), torch.where(b_first, contrast, bright)
-        r = torch.where(b_first, zero, (1 - contrast) * mean(x))
-        y = x.mul_(q).add_(r).clamp_(0, 1)
-        s = torch.where(b_first, (1 - contrast) * mean(y), zero)
-        return y.mul_(p).add_(s).clamp_(0, 1)
+        bright = _rand(n, *t.brightness, g) if t.brightness else None
+        contrast = _rand(n, *t.contrast, g) if t.contrast else None
+        b_first = torch.rand(n, generator=g) < 0.5 if t.brightness and t.contrast else None
+        return dict(bright=bright, contrast=contrast, b_first=b_first, seeds=torch.randint(2**62, (n,), generator=g))
+
+    def prepare(self, p, x):
+        "Per image: clamp(p2 * y + s2 * mean(y)) with y = clamp(q * x + r * mean(x)): brightness, contrast, both orders."
+        if x.shape[1] != 1: return dict(seeds=p['seeds'])                  # torchvision's own kernels, image by image
+        bright, contrast, b_first = p['bright'], p['contrast'], p['b_first']
+        one = torch.ones(len(p['seeds']))
+        if b_first is not None:                                           # torchvision applies the two in a random order
+            q, r = torch.where(b_first, bright, contrast), torch.where(b_first, 0, 1 - contrast)
+            p2, s2 = torch.where(b_first, contrast, bright), torch.where(b_first, 1 - contrast, 0)
+        else:
+            q = r = None
+            p2, s2 = (contrast, 1 - contrast) if contrast is not None else (bright if bright is not None else one, None)
+        dev, dt, per_pixel = x.device, x.dtype if x.is_floating_point() else torch.float32, 1 / x[0].numel()
+        as_4d = lambda v: None if v is None else v.to(dev, dt).contiguous().view(-1, 1, 1, 1)
+        as_1d = lambda v: None if v is None else (v * per_pixel).to(dev, dt)   # multiplies a per-image sum: a mean
+        return dict(q=as_4d(q), r=as_1d(r), p=as_4d(p2), p_pm1=as_4d(2 * p2), s=as_1d(s2), s_pm1=as_1d(None if s2 is None else 2 * s2))
+
+    def apply(self, x, p, buf=None, to_pm1=False, out=None):
+        "Brightness and contrast per image; `to_pm1=True`: the result mapped to [-1, 1] (saves a pass); `out`: where to write it."
+        if out is None: out = torch.empty_like(x)
+        if 'seeds' in p:
+            x = _PerImage(self.name, self.params, self.transform).apply(x, p['seeds'])
+            return torch.mul(x, 2, out=out).sub_(1) if to_pm1 else out.copy_(x)
+        total = lambda y: y.sum((-3, -2, -1))
+        y = x
+        if p['q'] is not None:
+            y = torch.mul(x, p['q'], out=(buf or _fresh(x.device))(x.shape, x.dtype, (x,))).add_((p['r'] * total(x)).view(-1, 1, 1, 1)).clamp_(0, 1)
+        pp, s = (p['p_pm1'], p['s_pm1']) if to_pm1 else (p['p'], p['s'])
+        out = torch.mul(y, pp, out=out)                 # 2 * clamp(p y + s, 0, 1) - 1 = clamp(2p y + 2s - 1, -1, 1)
+        if s is not None: out.add_((s * total(y) - float(to_pm1)).view(-1, 1, 1, 1))
+        elif to_pm1: out.sub_(1)
+        return out.clamp_(-1 if to_pm1 else 0, 1)
 
 class _Normalize(_Op):
-    def __call__(self, x, g): return x          # the final [0, 1] -> [-1, 1] mapping is done by BatchTransforms
+    uint8_ok = True
+    def apply(self, x, p, buf=None): return x          # the final [0, 1] -> [-1, 1] mapping is done by BatchTransforms
 
 _VECTORISED = {'RandomHorizontalFlip': lambda n, p, t: _Flip(n, p, t, 0),
                'RandomVerticalFlip': lambda n, p, t: _Flip(n, p, t, 1),
                'GaussianBlur': _Blur, 'RandomAffine': _Affine, 'ColorJitter': _Jitter, 'Normalize': _Normalize}
+
 
 # %% ../nbs/01_data.ipynb #b71477bc
 def _entry_params(name, value):
@@ -588,38 +707,76 @@ def build_op(name, params):
     if name in _WHOLE_BATCH: return _WholeBatch(name, kwargs, transform)
     return _PerImage(name, kwargs, transform)
 
+def _plan(ops):
+    "Steps `(op index, flip op indices)`: flips are deferred past ops that commute with them and folded into RandomAffine's warp."
+    steps, pending = [], []
+    for i, op in enumerate(ops):
+        if isinstance(op, _Flip): pending.append(i); continue
+        if isinstance(op, _Affine): steps.append((i, pending)); pending = []; continue
+        if pending and not isinstance(op, (_Blur, _Jitter, _NoOp, _Normalize)): steps.append((None, pending)); pending = []
+        if not isinstance(op, (_NoOp, _Normalize)): steps.append((i, []))
+    if pending: steps.append((None, pending))
+    return steps
+
 class BatchTransforms:
     "Augment (B, 1, H, W) batches in [-1, 1], random per image; returns a batch in [-1, 1] (Resize/crops change H, W)."
     def __init__(self, ops:list, seed:int|None=None, chunk_size:int|None=32):
-        self.ops, self.chunk_size = list(ops), chunk_size
+        self.ops, self.chunk_size, self.scratch = list(ops), chunk_size, _Scratch()
         self.generator = torch.Generator()
         self.generator.manual_seed(seed if seed is not None else int(torch.randint(2**62, (1,))))
 
     def __call__(self, x, # (B, 1, H, W) float in [-1, 1]
                  generator=None, # torch.Generator for the random draws (default: this object's own)
                 ):
-        return self.apply01((x.float() + 1) / 2, generator, inplace=True)
+        return self.apply01(x.float().add(1).div_(2), generator)
+
+    def draw(self, n:int, generator=None) -> list:
+        "The random parameters of every op for `n` images, drawn in op order (one row per image)."
+        g = generator if generator is not None else self.generator
+        return [op.draw(n, g) for op in self.ops]
 
     def apply01(self, x, generator=None, inplace=False):
-        "Same, for a batch already in [0, 1]; returns [-1, 1]. `inplace=True` lets the ops overwrite `x`."
-        g = generator if generator is not None else self.generator
-        if not inplace: x = x.clone()
-        if x.device.type == 'cpu' and self.chunk_size and len(x) > self.chunk_size:
-            # on the CPU, a few images at a time stay in the cache through all the ops
-            return torch.cat([self._apply(chunk, g) for chunk in x.split(self.chunk_size)])
-        return self._apply(x, g)
+        "Same, for a batch in [0, 1] (float) or 0-255 (uint8: the /255 is folded into the first op); returns a new batch in [-1, 1]."
+        # `inplace` is kept for compatibility: no op writes into its input
+        n, steps = len(x), _plan(self.ops)
+        run = dict(params=self.draw(n, generator), prepared=[None] * len(steps), steps=steps)   # one draw per batch
+        chunk = self.chunk_size if x.device.type == 'cpu' and self.chunk_size else n
+        if n <= chunk: return self._apply(x, run, 0, n)
+        # on the CPU, a few images at a time stay in the cache through all the ops; chunking does not change the result
+        first = self._apply(x[:chunk], run, 0, chunk, 'first chunk')
+        out = torch.empty((n,) + first.shape[1:], dtype=first.dtype, device=first.device)
+        out[:chunk] = first
+        for i in range(chunk, n, chunk): self._apply(x[i:i + chunk], run, i, min(i + chunk, n), out[i:i + chunk])
+        return out
 
-    def _apply(self, x, g):
-        flips = None           # flips are deferred past ops that commute with them, then folded into RandomAffine's grid
-        for op in self.ops:
-            if isinstance(op, _Flip): flips = op.signs(len(x), g, flips); continue
-            if isinstance(op, _Affine): x, flips = op(x, g, flips), None; continue
-            if flips is not None and not isinstance(op, (_Blur, _Jitter, _NoOp, _Normalize)):
-                x, flips = _apply_flips(x, flips), None
-            x = op(x, g)
-        if flips is not None: x = _apply_flips(x, flips)
-        return x.clamp_(0, 1).mul_(2).sub_(1)
+    def _apply(self, x, run, start, stop, out=None):
+        "Run the steps on images start:stop of the batch; write the result in [-1, 1] to `out` (None: new, a name: a work buffer)."
+        steps, params, prepared = run['steps'], run['params'], run['prepared']
+        for k, (i, flip_ops) in enumerate(steps):
+            if prepared[k] is None and flip_ops:                  # the flips' signs for the whole batch
+                signs = None
+                for f in flip_ops: signs = self.ops[f].signs(params[f], signs)
+                prepared[k] = dict(signs=signs)
+            if i is None: x = _apply_flips(x, prepared[k]['signs'][start:stop]); continue
+            op = self.ops[i]
+            buf = lambda shape, dtype, avoid=(): self.scratch(shape, dtype, x.device, avoid)   # two buffers, ping-pong
+            if x.dtype == torch.uint8 and not op.uint8_ok: x = torch.div(x, 255, out=buf(x.shape, torch.float32, (x,)))
+            if prepared[k] is None or 'op' not in prepared[k]:    # derived once per batch (from the first chunk's shape)
+                prepared[k] = dict(prepared[k] or {}, op=op.prepare(params[i], x, prepared[k]['signs']) if flip_ops else op.prepare(params[i], x))
+            p = _rows(prepared[k]['op'], start, stop)
+            if k == len(steps) - 1 and isinstance(op, _Jitter):   # the last op maps to [-1, 1] itself
+                return op.apply(x, p, buf, to_pm1=True, out=self._out(out, x))
+            x = op.apply(x, p, buf)
+        if x.dtype == torch.uint8: return torch.div(x, 127.5, out=self._out(out, x)).sub_(1)
+        return torch.clamp(x, 0, 1, out=self._out(out, x)).mul_(2).sub_(1)
 
+    def _out(self, out, x):
+        dt = torch.float32 if x.dtype == torch.uint8 else x.dtype
+        if isinstance(out, str): return self.scratch.get(out, x.shape, dt, x.device)
+        return torch.empty(x.shape, dtype=dt, device=x.device) if out is None else out
+
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != 'scratch'}     # picklable (spawned workers)
+    def __setstate__(self, state): self.__dict__.update(state, scratch=_Scratch())
     def __len__(self): return len(self.ops)
     def __repr__(self): return f"BatchTransforms([{', '.join(map(repr, self.ops))}])"
 
@@ -629,6 +786,7 @@ def build_transforms(spec, # list/mapping of torchvision v2 class names and para
                     ) -> BatchTransforms:
     "A callable augmenting (B, 1, H, W) batches in [-1, 1] with random parameters per image."
     return BatchTransforms([build_op(name, params) for name, params in parse_transform_spec(spec)], seed, chunk_size)
+
 
 # %% ../nbs/01_data.ipynb #0fa80a15
 class BatchLoader:
@@ -676,18 +834,15 @@ class BatchLoader:
         return m // self.batch_size if self.drop_last else -(-m // self.batch_size)
 
     def _fetch(self, idx):
-        if hasattr(self.dataset, 'batch_uint8'):
-            return self.dataset.batch_uint8(idx, self.device).float().div_(255)          # [0, 1], on the device
+        "The images at `idx` on the device: uint8 0-255 from a `HipMRISlices` store (bytes travel), else float in [0, 1]."
+        if hasattr(self.dataset, 'batch_uint8'): return self.dataset.batch_uint8(idx, self.device)
         return (torch.stack([self.dataset[int(i)] for i in idx]).to(self.device).float() + 1) / 2
 
     def _batch(self, idx, g):
-        t = self.transforms
-        if t is None: return self._fetch(idx).mul_(2).sub_(1)
-        if not hasattr(t, 'apply01'): return t(self._fetch(idx) * 2 - 1)
-        chunk = getattr(t, 'chunk_size', None) if self.device.type == 'cpu' else None
-        if chunk and len(idx) > chunk:    # fetch and augment a few images at a time: they stay in the cache
-            return torch.cat([t.apply01(self._fetch(part), g, inplace=True) for part in idx.split(chunk)])
-        return t.apply01(self._fetch(idx), g, inplace=True)
+        t, x = self.transforms, self._fetch(idx)
+        if hasattr(t, 'apply01'): return t.apply01(x, g, inplace=True)     # the bytes go straight into the first op
+        x = x.float().div_(127.5).sub_(1) if x.dtype == torch.uint8 else x.mul_(2).sub_(1)
+        return x if t is None else t(x)
 
     def __iter__(self):
         epoch = self.epoch
