@@ -179,10 +179,9 @@ def sample_slices(vqvae, prior, n:int, shape:tuple[int,int], labels=None, temper
 
 # %% ../nbs/07_prior.ipynb #50072e66
 def save_prior(prior:CodePrior, path:str|Path, **meta):
-    "Save the prior's weights and hyper-parameters atomically (tmp file, then rename)."
-    path = Path(path); tmp = path.with_name(path.name + '.tmp')
-    torch.save({'format': 'hipvq-prior-1', 'hparams': prior.hparams, 'state_dict': prior.state_dict(), **meta}, tmp)
-    os.replace(tmp, path)
+    "Save the prior's weights and hyper-parameters atomically (`hipvq.train.atomic_save`)."
+    from hipvq.train import atomic_save
+    atomic_save({'format': 'hipvq-prior-1', 'hparams': prior.hparams, 'state_dict': prior.state_dict(), **meta}, path)
 
 def load_prior(path:str|Path, device='cpu') -> tuple[CodePrior, dict]:
     "The prior saved at `path` (eval mode) and the metadata saved with it."
