@@ -91,7 +91,7 @@ def slice_position_labels(ids, # `SliceId`s of a data set (`HipMRISlices.ids`)
 
 @torch.no_grad()
 def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
-                   dataset, # `HipMRISlices` (or any indexable of (1,H,W) tensors)
+                   dataset, # `HipMRISlices`: batches come straight from its in-memory store
                    batch_size:int=64,
                    device:str|torch.device='cpu',
                   ) -> torch.Tensor:
@@ -99,7 +99,7 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
     vqvae = vqvae.to(device).eval()
     out = []
     for start in range(0, len(dataset), batch_size):
-        x = torch.stack([dataset[i] for i in range(start, min(start + batch_size, len(dataset)))]).to(device)
+        x = dataset.batch(torch.arange(start, min(start + batch_size, len(dataset))), device)
         out.append(vqvae.encode(x).cpu())          # (B,1,H,W) -> (B,h,w)
     return torch.cat(out)
 
@@ -253,8 +253,8 @@ def sample_run(run_dir:str|Path, # run directory written by `hipvq train`
     sample_labels = torch.arange(n) % nb_bins if nb_bins else None
     samples = sample_slices(vqvae, prior, n, tuple(codes.shape[1:]), sample_labels, temperature, seed).cpu()
     sample_seconds = time.time() - t0
-    train_images = torch.stack([train[i] for i in range(len(train))])
-    val_images = torch.stack([val[i] for i in range(min(len(val), n))])
+    train_images = train.batch(torch.arange(len(train)))
+    val_images = val.batch(torch.arange(min(len(val), n)))
     novelty, reference = nearest_ssim(samples, train_images), nearest_ssim(val_images, train_images)
     _grid(samples, sample_labels if nb_bins else torch.zeros(n), run/'samples.png',
           f'{n} new slices sampled from the prior (T={temperature})', max(nb_bins, 1))
