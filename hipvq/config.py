@@ -80,6 +80,8 @@ DISTRIBUTED_KEYS = {
     'backend':         Key('auto', 'choice', 'process-group backend under torchrun (auto: nccl on CUDA, else gloo)',
                            choices=('auto', 'gloo', 'nccl')),
     'timeout_minutes': Key(30, 'int', 'collective-operation timeout', low=1),
+    'sync_batchnorm':  Key(True, 'bool', 'batch-norm statistics of the whole batch over all processes, as one process '
+                           'computes them (false: each process normalises with its own share)'),
 }
 COMMON_KEYS = {
     'model_parameters': Key({}, 'dict', 'keyword arguments of hipvq.model.VQVAE (the seed\'s names)'),
@@ -122,8 +124,8 @@ TRAIN_KEYS = {
     'loss':          Key({}, 'dict', 'weights of the loss terms', keys=LOSS_KEYS),
     'amp':           Key('auto', 'choice', "autocast: 'auto' (bf16 on a CUDA GPU that has it, else float32), 'bf16', 'fp16', 'off'",
                          choices=('auto', 'bf16', 'fp16', 'off')),
-    'compile':       Key(False, 'bool', 'torch.compile the model (pays off on a GPU for long runs)'),
-    'channels_last': Key(False, 'bool', 'channels-last memory format (faster convolutions on recent GPUs)'),
+    'compile':       Key(False, 'bool', 'torch.compile the model (compiles once per run; faster steps on GPUs and on this CPU, see the training benchmark; a CPU needs a C++ compiler)'),
+    'channels_last': Key(False, 'bool', 'channels-last memory format (faster convolutions on GPUs and on this CPU: see the training benchmark)'),
     'resume':        Key(None, 'path', 'run directory (or checkpoint) of an interrupted run to continue', optional=True),
     'progress':      Key(True, 'bool', 'show tqdm progress bars'),
     'distributed':   Key({}, 'dict', 'settings used under torchrun --nproc_per_node N', keys=DISTRIBUTED_KEYS),

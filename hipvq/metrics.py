@@ -147,8 +147,10 @@ class _SSIM(torch.autograd.Function):
             for s in cfg.chunks:
                 xs, ys = x[s] - shift[s], y[s] - shift[s]
                 mx, my, Mx, My, a1, a2, b1, b2 = _ssim_terms(xs, ys, shift[s], c1[s], c2[s], cfg)
-                w = grad[s].view(-1, 1, 1, 1) * (a1 * a2 / (b1 * b2)) / (a1[0].numel())  # dL/dS at each position
-                sa1, sa2, sb1, sb2 = w / a1, w / a2, w / b1, w / b2
+                g = grad[s].view(-1, 1, 1, 1) / (b1 * b2) / a1[0].numel()          # dL/dS at each position, over b1 b2
+                w = g * a1 * a2                                                      # dL/dS times S
+                # dS/da1 = a2 / (b1 b2), never w / a1: a1 = 2 Mx My + c1 and a2 = 2 vxy + c2 can be exactly 0 (0/0 = nan)
+                sa1, sa2, sb1, sb2 = g * a2, g * a1, w / b1, w / b2                 # b1, b2 >= c1, c2 > 0
                 d = [2 * k * sa2]                                                   # dS/d mean(xy)
                 if need_x: d += [2 * (sa1 * My - sb1 * Mx - k * sa2 * my + k * sb2 * mx), -k * sb2]  # d mean(x), d mean(xx)
                 if need_y: d += [2 * (sa1 * Mx - sb1 * My - k * sa2 * mx + k * sb2 * my), -k * sb2]  # d mean(y), d mean(yy)

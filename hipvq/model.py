@@ -26,6 +26,15 @@ def _distributed() -> bool:
     "True when running under an initialised torch.distributed group of more than one process."
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
+def _gather_batch(z:torch.Tensor, # (n * rows, D) this process's rows, image by image
+                  n:int): # images of this process's batch
+    "All processes' rows in the order one process would hold them for the whole batch (a no-op for one process)."
+    if not _distributed(): return z
+    parts = [torch.empty_like(z) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, z.contiguous())
+    # hipvq's BatchLoader deals image i of a global batch to rank i % P as its image i // P: interleave back
+    return torch.stack([p.view(n, -1, z.shape[1]) for p in parts], 1).reshape(-1, z.shape[1])
+
 # %% ../nbs/03_model.ipynb #c6e046b3
 class ResidualBlock(nn.Module):
     "ReZero residual block: `x + alpha * f(x)`, f = (3x3 conv, batch norm, ReLU) twice; alpha starts at 0."
@@ -169,7 +178,7 @@ class EMAQuantizer(nn.Module):
         B, D, h, w = x.shape
         with torch.autocast(x.device.type, enabled=False):  # distances and EMA sums in float32, also under AMP
             z = self.lookup_vectors(x)                      # (N, code_dim)
-            if self.training and not bool(self.initialized): self._kmeans_init(z.detach())
+            if self.training and not bool(self.initialized): self._kmeans_init(_gather_batch(z.detach(), B))
             indices = nearest_code(z.detach(), self.embed)  # (N,)
             codes = self.embed[indices]                     # (N, code_dim) a copy; no gradient
             loss = self.commitment_weight * F.mse_loss(z, codes)
@@ -178,7 +187,7 @@ class EMAQuantizer(nn.Module):
             self._ema_update(z.detach(), indices)
             dead = self.cluster_size < self.dead_code_threshold  # (K,) identical on every process
             self.last_dead_codes = int(dead.sum())
-            if self.restart_dead_codes and self.last_dead_codes: self._restart_dead_codes(z.detach(), dead)
+            if self.restart_dead_codes and self.last_dead_codes: self._restart_dead_codes(_gather_batch(z.detach(), B), dead)
             codes = rotation_trick(z, codes) if self.rotation_trick else z + (codes - z).detach()
             quantized = self.project_out(codes).view(B, h, w, D).permute(0, 3, 1, 2)
         return quantized, loss, indices.view(B, h, w)

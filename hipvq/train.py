@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 import yaml
 
@@ -21,10 +22,10 @@ from .model import VQVAE
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'METRIC_COLUMNS', 'build_dataset', 'reconstruction_loss', 'atomic_write', 'atomic_save',
            'rng_state', 'set_rng_state', 'seed_everything', 'make_checkpoint', 'unwrap', 'read_checkpoint',
-           'load_model', 'dist_info', 'RankShard', 'CancelFitException', 'Callback', 'Trainer', 'MetricsCB',
-           'ProgressCB', 'log_line', 'epoch_message', 'write_metrics_csv', 'read_metrics_csv', 'plot_metrics',
-           'plot_reconstructions', 'RunFilesCB', 'make_scheduler', 'fit', 'InterruptAfter', 'run_torchrun',
-           'TimeBudget']
+           'load_model', 'dist_info', 'RankShard', 'ProcessGroupBatchNorm', 'sync_batchnorm', 'CancelFitException',
+           'Callback', 'Trainer', 'MetricsCB', 'ProgressCB', 'log_line', 'epoch_message', 'write_metrics_csv',
+           'read_metrics_csv', 'plot_metrics', 'plot_reconstructions', 'RunFilesCB', 'make_scheduler', 'fit',
+           'InterruptAfter', 'run_torchrun', 'TimeBudget']
 
 # %% ../nbs/05_train.ipynb #ba8ee238
 _NUM_SAMPLES = {'train': 'train_num_samples', 'validate': 'val_num_samples', 'test': 'test_num_samples'}
@@ -173,6 +174,53 @@ def _broadcast_object(obj, world:int):
     import torch.distributed as dist
     box = [obj]; dist.broadcast_object_list(box, src=0)
     return box[0]
+
+# %% ../nbs/05_train.ipynb #c4e878e3
+class ProcessGroupBatchNorm(nn.BatchNorm2d):
+    "BatchNorm2d that, in training under torch.distributed, normalises with the statistics of the whole batch over all processes (any backend, CPU included)."
+    def forward(self, x):
+        if not (self.training and _dist_ready()): return super().forward(x)
+        all_reduce = _differentiable_sum()                        # gradients flow back through the sums
+        C = x.shape[1]
+        local = torch.cat([x.sum((0, 2, 3)), x.new_full((1,), x.numel() / C)])
+        total = all_reduce(local)                                 # (C + 1,) sums and count over processes
+        n = total[C].detach()
+        mean = total[:C] / n                                      # two passes, like one process: mean, then spread
+        var = all_reduce((x - mean.view(1, C, 1, 1)).pow(2).sum((0, 2, 3))) / n
+        if self.track_running_stats:
+            with torch.no_grad():
+                m = self.momentum if self.momentum is not None else 1 / float(self.num_batches_tracked + 1)
+                self.running_mean.lerp_(mean.detach(), m)
+                self.running_var.lerp_(var.detach() * n / (n - 1), m)   # unbiased, as BatchNorm2d keeps it
+                self.num_batches_tracked += 1
+        y = (x - mean.view(1, C, 1, 1)) * torch.rsqrt(var + self.eps).view(1, C, 1, 1)
+        return y * self.weight.view(1, C, 1, 1) + self.bias.view(1, C, 1, 1) if self.affine else y
+
+def _differentiable_sum():
+    "A differentiable all-reduce (sum) over the default process group: torch's functional collectives."
+    import torch.distributed as dist
+    try:
+        from torch.distributed._functional_collectives import all_reduce
+        return lambda t: all_reduce(t, 'sum', dist.group.WORLD)
+    except ImportError:                                           # older torch
+        from torch.distributed.nn.functional import all_reduce
+        return all_reduce
+
+def _dist_ready() -> bool:
+    import torch.distributed as dist
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+def sync_batchnorm(model:nn.Module, device:str='cpu') -> nn.Module:
+    "`model` with every BatchNorm2d computing whole-batch statistics across processes: torch's SyncBatchNorm on CUDA, `ProcessGroupBatchNorm` elsewhere."
+    if str(device).startswith('cuda'): return nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    for name, child in model.named_children():
+        if type(child) is nn.BatchNorm2d:
+            new = ProcessGroupBatchNorm(child.num_features, child.eps, child.momentum, child.affine, child.track_running_stats)
+            new.load_state_dict(child.state_dict()); new.to(device)
+            setattr(model, name, new)
+        else: sync_batchnorm(child, device)
+    return model
+
 
 # %% ../nbs/05_train.ipynb #53b63836
 class CancelFitException(Exception): "Raise in a callback to stop training cleanly."
@@ -525,6 +573,7 @@ def _fit(config, ck, resume, cbs, rank, world, local_rank):
 
     # model, optimiser, schedule
     model = VQVAE(**config['model_parameters']).to(device)
+    if world > 1 and config['distributed']['sync_batchnorm']: model = sync_batchnorm(model, device)
     if config['channels_last']: model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.Adam(model.parameters(), lr=config['learning_rate'], weight_decay=config['weight_decay'])
     scheduler = make_scheduler(optimizer, config, len(train_loader))

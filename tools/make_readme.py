@@ -49,11 +49,13 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb'):
 def main(argv):
     text, files = render()
     readme = ROOT/'README.md'
+    stale = [p for p in sorted((ROOT/'README_files').glob('*')) if str(p.relative_to(ROOT)) not in files]
     if '--check' in argv:
-        same = readme.exists() and readme.read_text() == text and all(
+        same = readme.exists() and readme.read_text() == text and not stale and all(
             (ROOT/n).exists() and (ROOT/n).read_bytes() == b for n, b in files.items())
         if not same: print('README.md is out of date: run python tools/make_readme.py and commit it')
         return 0 if same else 1
+    for p in stale: p.unlink()                      # images of outputs that are gone
     for name, data in files.items():
         (ROOT/name).parent.mkdir(parents=True, exist_ok=True)
         (ROOT/name).write_bytes(data)
