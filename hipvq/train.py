@@ -17,7 +17,7 @@ import yaml
 from .config import ConfigError, load_config, resolve_amp, resolve_device, save_config, split_dir
 from .data import BatchLoader, HipMRISlices, build_transforms
 from .metrics import CodebookUsage, ssim
-from .model import VQVAE
+from .model import VQVAE, _distributed
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'METRIC_COLUMNS', 'build_dataset', 'reconstruction_loss', 'atomic_write', 'atomic_save',
@@ -179,7 +179,7 @@ def _broadcast_object(obj, world:int):
 class ProcessGroupBatchNorm(nn.BatchNorm2d):
     "BatchNorm2d that, in training under torch.distributed, normalises with the statistics of the whole batch over all processes (any backend, CPU included)."
     def forward(self, x):
-        if not (self.training and _dist_ready()): return super().forward(x)
+        if not (self.training and _distributed()): return super().forward(x)
         all_reduce = _differentiable_sum()                        # gradients flow back through the sums
         C = x.shape[1]
         local = torch.cat([x.sum((0, 2, 3)), x.new_full((1,), x.numel() / C)])
@@ -205,10 +205,6 @@ def _differentiable_sum():
     except ImportError:                                           # older torch
         from torch.distributed.nn.functional import all_reduce
         return all_reduce
-
-def _dist_ready() -> bool:
-    import torch.distributed as dist
-    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 def sync_batchnorm(model:nn.Module, device:str='cpu') -> nn.Module:
     "`model` with every BatchNorm2d computing whole-batch statistics across processes: torch's SyncBatchNorm on CUDA, `ProcessGroupBatchNorm` elsewhere."
