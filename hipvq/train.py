@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #f4668b63
 from __future__ import annotations
-import csv, math, os, random, shutil, socket, subprocess, sys, time
+import csv, functools, math, os, random, shutil, socket, subprocess, sys, time
 from datetime import datetime
 from pathlib import Path
 
@@ -196,6 +196,7 @@ class ProcessGroupBatchNorm(nn.BatchNorm2d):
         y = (x - mean.view(1, C, 1, 1)) * torch.rsqrt(var + self.eps).view(1, C, 1, 1)
         return y * self.weight.view(1, C, 1, 1) + self.bias.view(1, C, 1, 1) if self.affine else y
 
+@functools.cache   # resolved once, not at every batch-norm layer of every step
 def _differentiable_sum():
     "A differentiable all-reduce (sum) over the default process group: torch's functional collectives."
     import torch.distributed as dist
