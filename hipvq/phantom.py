@@ -4,18 +4,29 @@
 
 # %% auto #0
 __all__ = ['LABELS', 'HEIGHT', 'WIDTH', 'WIDE_WIDTH', 'SLICES', 'SLICE_STEP', 'SPLITS', 'DEFAULT_PHANTOM_DIR',
-           'DEFAULT_PHANTOM_CASES', 'MANIFEST', 'phantom_case_params', 'phantom_week_params', 'phantom_volume',
-           'phantom_slice', 'show_phantom', 'phantom_plan', 'phantom_files', 'write_phantom_dataset']
+           'DEFAULT_PHANTOM_CASES', 'MANIFEST', 'TEXTURE_PAD_XY', 'TEXTURE_PAD_Z', 'SIGNED_DISTANCES', 'VOXEL_SIZE_MM',
+           'random_stream', 'plane_waves', 'phantom_case_params', 'phantom_week_params', 'wave_field',
+           'interpolation_matrix', 'smooth_fields', 'gaussian_spectrum', 'texture_filters', 'texture_bank',
+           'soft_inside', 'ellipsoid_distance', 'capsule_distance', 'cup_distance', 'primitive_bounds', 'BodyGrid',
+           'warped_coordinates', 'texture_window', 'CaseWeek', 'body_outline', 'muscle_primitives', 'muscle_distance',
+           'paint_soft_tissue', 'bone_primitives', 'paint_bones', 'vessel_primitives', 'paint_vessels', 'paint_rectum',
+           'paint_bladder', 'paint_seminal_vesicles', 'paint_prostate', 'label_organs', 'coil_bias', 'rician_magnitude',
+           'phantom_volume', 'show_phantom', 'phantom_slice', 'phantom_plan', 'phantom_files', 'nifti_bytes',
+           'save_nifti_slice', 'write_case_week', 'read_manifest', 'write_phantom_dataset']
 
 # %% ../nbs/00_phantom.ipynb #649f25fe
-import gzip, json, math, os, time
+import gzip, json, math, time
 from functools import lru_cache
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import nibabel as nib
 import numpy as np
+from matplotlib import colors
 
-# %% ../nbs/00_phantom.ipynb #7ec1bc30
+from .runs import atomic_write, atomic_write_text
+
+# %% ../nbs/00_phantom.ipynb #0a5b1c9e
 LABELS = {0: 'background', 1: 'body', 2: 'bone', 3: 'bladder', 4: 'rectum', 5: 'prostate'}
 HEIGHT, WIDTH, WIDE_WIDTH = 256, 128, 144  # rows (left-right), columns (posterior-anterior), the odd wide case-week
 SLICES = 60                                # slices per case-week, slice 0 the most inferior
@@ -24,69 +35,96 @@ SPLITS = ('train', 'validate', 'test')
 DEFAULT_PHANTOM_DIR = Path('data/phantom') # relative to the working directory
 DEFAULT_PHANTOM_CASES = 12                 # 8 train, 2 validate, 2 test patients
 MANIFEST = 'phantom.json'                  # written last; tells a finished phantom folder from anything else
-_PAD_XY, _PAD_Z = 8, 3                     # texture bank margin for the weekly set-up shift (pixels, slices)
+TEXTURE_PAD_XY, TEXTURE_PAD_Z = 8, 3       # texture bank margin for the weekly set-up shift (pixels, slices)
 
-# %% ../nbs/00_phantom.ipynb #1fc3cd17
-def _rng(seed, *keys):
-    "A numpy Generator for one named random stream."
+# %% ../nbs/00_phantom.ipynb #c0f34680
+def random_stream(seed:int, # data set seed
+                  *keys:int, # the stream's name: case, purpose, week
+                 ) -> np.random.Generator:
+    "A numpy Generator for one named random stream: the same seed and keys always give the same numbers."
     return np.random.default_rng([int(seed), *[int(k) for k in keys]])
 
+# %% ../nbs/00_phantom.ipynb #78713602
+def plane_waves(rng:np.random.Generator, # where the random numbers come from
+                n:int, # number of waves
+                min_wavelength:float, # shortest wavelength (pixels)
+                max_wavelength:float, # longest wavelength (pixels)
+                amplitude:float, # overall amplitude: each wave gets amplitude / sqrt(n)
+               ) -> np.ndarray: # (n, 5) rows (kx, ky, kz, phase, amplitude)
+    "`n` plane waves in random 3-D directions, wavelengths uniform between the two bounds."
+    wavelength = rng.uniform(min_wavelength, max_wavelength, n)
+    direction = rng.normal(size=(n, 3)); direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    k = 2 * np.pi / wavelength[:, None] * direction
+    return np.concatenate([k, rng.uniform(0, 2 * np.pi, (n, 1)), np.full((n, 1), amplitude / np.sqrt(n))], 1)
 
-def _waves(r, n, lmin, lmax, amp):
-    "n random plane waves as rows (kx, ky, kz, phase, amplitude), wavelengths lmin..lmax pixels."
-    lam = r.uniform(lmin, lmax, n)
-    d = r.normal(size=(n, 3)); d /= np.linalg.norm(d, axis=1, keepdims=True)
-    k = 2 * np.pi / lam[:, None] * d
-    return np.concatenate([k, r.uniform(0, 2 * np.pi, (n, 1)), np.full((n, 1), amp / np.sqrt(n))], 1)
-
-
+# %% ../nbs/00_phantom.ipynb #53a2b0c1
 def phantom_case_params(case:int, # case number (patient)
                         seed:int=0, # data set seed
                        ) -> dict:
     "Anatomy and acquisition parameters of one synthetic patient (pixels; `z` and `prostate[2]` in slices)."
-    r = _rng(seed, case, 1)
-    u = lambda a, b: float(r.uniform(a, b))
-    pz = u(17, 23)                                               # prostate centre slice
+    rng = random_stream(seed, case, 1)
+    between = lambda a, b: float(rng.uniform(a, b))
+    pz = between(17, 23)                                          # prostate centre slice
     return dict(
-        scale=float(np.exp(r.uniform(np.log(600), np.log(1800)))),  # fat signal at bias 1 (scanner units)
-        noise=u(0.012, 0.020),                                   # Rician sigma relative to fat
-        coil_side=float(r.choice([-1, 1])), coil_gain=u(0.15, 0.30),
-        body_a=u(104, 113), body_b=u(86, 100), body_p=u(3.5, 4.5), body_x=u(-4, 4), body_y=u(-5, 5),
-        fat_t=u(5, 11), fat_post=u(3, 10), fat_asym=u(-2.5, 2.5),
-        prostate=(u(-3, 3), u(18, 25), pz), prostate_r=(u(8.5, 12), u(7, 9.5), u(5.5, 7.5)),
-        rectum=(u(-4, 4), u(-3, 3)), rectum_r=u(8, 11), rectum_tilt=u(-0.7, -0.3),
-        bladder=(u(-4, 4), u(2, 6)), bladder_r=(u(30, 40), u(18, 25), u(7, 10)),
-        head=(u(56, 64), u(5, 14), pz + u(9, 13)), head_r=u(13, 16), head_asym=u(-2, 2),
-        sym_y=u(40, 46), muscle_scale=u(0.9, 1.12),
-        muscle=u(0.26, 0.34), marrow=u(0.7, 0.9), urine=u(1.25, 1.5), pz_val=u(0.65, 0.85),
-        fiber_angle=u(0, np.pi),
-        deform=[_waves(r, 4, 70, 160, 3.0) for _ in range(3)],  # the patient's own shape (x, y, z)
+        scale=float(np.exp(rng.uniform(np.log(600), np.log(1800)))),  # fat signal at bias 1 (scanner units)
+        noise=between(0.012, 0.020),                              # Rician sigma relative to fat
+        coil_side=float(rng.choice([-1, 1])),                     # the end of the long axis the coil brightens
+        coil_gain=between(0.15, 0.30),                            # ... and by how much
+        body_a=between(104, 113), body_b=between(86, 100),        # body half-axes (left-right, posterior-anterior)
+        body_p=between(3.5, 4.5),                                 # superellipse power: 2 an ellipse, higher squarer
+        body_x=between(-4, 4), body_y=between(-5, 5),             # body centre
+        fat_t=between(5, 11), fat_post=between(3, 10),            # subcutaneous fat: thickness, extra behind
+        fat_asym=between(-2.5, 2.5),                              # ... and its left-right difference
+        prostate=(between(-3, 3), between(18, 25), pz),           # prostate centre (x, y, z in slices)
+        prostate_r=(between(8.5, 12), between(7, 9.5), between(5.5, 7.5)),  # its half-axes (z in slices)
+        rectum=(between(-4, 4), between(-3, 3)),                  # rectum centre (x; y from just behind the prostate)
+        rectum_r=between(8, 11), rectum_tilt=between(-0.7, -0.3), # its radius, backward slope above the prostate
+        bladder=(between(-4, 4), between(2, 6)),                  # bladder centre (x; y from the prostate's)
+        bladder_r=(between(30, 40), between(18, 25), between(7, 10)),       # its half-axes at fill 1 (z in slices)
+        head=(between(56, 64), between(5, 14), pz + between(9, 13)),  # femoral heads: x from the midline, y, z
+        head_r=between(13, 16), head_asym=between(-2, 2),         # their radius, left-right difference
+        sym_y=between(40, 46), muscle_scale=between(0.9, 1.12),   # pubic symphysis (y), muscle bulk
+        muscle=between(0.26, 0.34), marrow=between(0.7, 0.9),     # signal relative to fat: muscle, bone marrow,
+        urine=between(1.25, 1.5), pz_val=between(0.65, 0.85),     # ... urine, prostate peripheral zone
+        fiber_angle=between(0, np.pi),                            # in-plane direction of the muscle fascicles
+        deform=[plane_waves(rng, 4, 70, 160, 3.0) for _ in range(3)],   # the patient's own shape (x, y, z)
     )
 
-
+# %% ../nbs/00_phantom.ipynb #1472ecb8
 def phantom_week_params(case:int, # case number (patient)
                         week:int, # week number
                         seed:int=0, # data set seed
                        ) -> dict:
     "What changes between weekly scans of one patient: set-up, small deformation, filling, coil, noise."
-    r = _rng(seed, case, 2, week)
-    u = lambda a, b: float(r.uniform(a, b))
-    return dict(shift=(u(-3, 3), u(-3, 3), u(-1.2, 1.2)), angle=u(-0.035, 0.035),
-                bladder_fill=u(0.55, 1.35), rectum_fill=u(0.85, 1.3), gas=u(-0.8, 0.8),
-                bias=_waves(r, 3, 150, 400, 0.12), intensity=u(0.92, 1.08), coil_shift=u(-0.05, 0.05),
-                deform=[_waves(r, 3, 60, 120, 1.2) for _ in range(3)], noise_seed=int(r.integers(2**31)))
+    rng = random_stream(seed, case, 2, week)
+    between = lambda a, b: float(rng.uniform(a, b))
+    return dict(shift=(between(-3, 3), between(-3, 3), between(-1.2, 1.2)),  # set-up shift (x, y pixels; z slices)
+                angle=between(-0.035, 0.035),                              # set-up rotation (radians)
+                bladder_fill=between(0.55, 1.35), rectum_fill=between(0.85, 1.3),
+                gas=between(-0.8, 0.8),                                    # the higher, the more rectal gas
+                bias=plane_waves(rng, 3, 150, 400, 0.12),                  # the coil field's smooth log-gain
+                intensity=between(0.92, 1.08), coil_shift=between(-0.05, 0.05),
+                deform=[plane_waves(rng, 3, 60, 120, 1.2) for _ in range(3)],   # small deformation (x, y, z)
+                noise_seed=int(rng.integers(2**31)))
 
-# %% ../nbs/00_phantom.ipynb #91a6cdbb
-def _field(w, x, y, z):
-    "Sum of plane waves `w` at broadcastable coordinates x, y, z (pixels)."
+# %% ../nbs/00_phantom.ipynb #15567d2a
+def wave_field(waves:np.ndarray, # (n, 5) rows of `plane_waves`
+               x, # left-right coordinates (pixels), broadcastable with y and z
+               y, # posterior-anterior coordinates (pixels)
+               z, # inferior-superior coordinates (pixels)
+              ) -> np.ndarray:
+    "Sum of plane waves at coordinates x, y, z."
     out = 0
-    for kx, ky, kz, ph, a in w:
-        out = out + np.float32(a) * np.cos(np.float32(kx) * x + np.float32(ky) * y + np.float32(kz) * z + np.float32(ph))
+    for kx, ky, kz, phase, amplitude in waves:
+        phase_at = np.float32(kx) * x + np.float32(ky) * y + np.float32(kz) * z + np.float32(phase)
+        out = out + np.float32(amplitude) * np.cos(phase_at)
     return out
 
-
-def _interp_matrix(n, step):
-    "(n, m) linear-interpolation matrix from a grid every `step` pixels to n pixels."
+# %% ../nbs/00_phantom.ipynb #993273fc
+def interpolation_matrix(n:int, # pixels
+                         step:int, # grid spacing (pixels)
+                        ) -> np.ndarray: # (n, m) float32, m = (n - 1) // step + 2 grid points
+    "Linear interpolation from a grid every `step` pixels to `n` pixels, as a matrix."
     m = (n - 1) // step + 2
     pos = np.arange(n) / step
     i0 = np.minimum(pos.astype(int), m - 2)
@@ -95,51 +133,76 @@ def _interp_matrix(n, step):
     M[np.arange(n), i0 + 1] = pos - i0
     return M
 
-
-def _smooth_fields(waves, S, H, W, step=8):
+# %% ../nbs/00_phantom.ipynb #d6ff783b
+def smooth_fields(waves:list, # (n, 5) arrays of `plane_waves`, one per field
+                  S:int, # slices of the volume
+                  H:int, # rows
+                  W:int, # columns
+                  step:int=8, # coarse grid spacing (pixels)
+                 ) -> list: # (S, H, W) float32 arrays
     "Plane-wave sums on a coarse grid, interpolated to (S, H, W) float32 arrays, one per entry of `waves`."
-    Mh, Mw = _interp_matrix(H, step), _interp_matrix(W, step)
+    Mh, Mw = interpolation_matrix(H, step), interpolation_matrix(W, step)
     cx = (np.arange(Mh.shape[1], dtype=np.float32) * step - (H - 1) / 2)[None, :, None]
     cy = (np.arange(Mw.shape[1], dtype=np.float32) * step - (W - 1) / 2)[None, None, :]
     cz = ((np.arange(S, dtype=np.float32) - (S - 1) / 2) * SLICE_STEP)[:, None, None]
-    return [Mh @ _field(w, cx, cy, cz) @ Mw.T for w in waves]   # (S, h, w) -> (S, H, W)
+    return [Mh @ wave_field(w, cx, cy, cz) @ Mw.T for w in waves]   # (S, h, w) -> (S, H, W)
 
+# %% ../nbs/00_phantom.ipynb #ac4d074b
+def gaussian_spectrum(freqs:tuple, # frequency arrays, one per axis (cycles per pixel)
+                      sigmas:tuple, # the Gaussian's width along each axis (pixels)
+                     ) -> np.ndarray:
+    "Fourier transform of a unit-sum Gaussian kernel: the filter that blurs by `sigmas`."
+    return np.exp(-2 * np.pi ** 2 * sum((f * s) ** 2 for f, s in zip(freqs, sigmas)))
 
-def _gauss_spectrum(freqs, sig):
-    return np.exp(-2 * np.pi ** 2 * sum((f * s) ** 2 for f, s in zip(freqs, sig)))
-
-
-@lru_cache(maxsize=4)
-def _texture_bank(case, seed):
-    "Band-limited random fields of one patient (unit std): name -> (SLICES+6, HEIGHT+16, WIDE_WIDTH+16) float32."
-    shape = (SLICES + 2 * _PAD_Z, HEIGHT + 2 * _PAD_XY, WIDE_WIDTH + 2 * _PAD_XY)
-    spec = np.fft.rfftn(_rng(seed, case, 3).standard_normal(shape, dtype=np.float32))
+# %% ../nbs/00_phantom.ipynb #81e216ce
+def texture_filters(shape:tuple, # (slices, rows, columns) of the noise volume
+                    fiber_angle:float, # in-plane direction of the muscle fascicles (radians)
+                   ) -> dict: # name -> filter on the `rfftn` frequency grid of `shape`
+    "Texture bands: `low` 7 px, `sept` band-pass, `organ` 1.5 px, `fiber` and two `plane` fields along the fascicles."
+    s = SLICE_STEP
     fz = np.fft.fftfreq(shape[0])[:, None, None].astype(np.float32)
     fx = np.fft.fftfreq(shape[1])[None, :, None].astype(np.float32)
     fy = np.fft.rfftfreq(shape[2])[None, None, :].astype(np.float32)
-    s, a = SLICE_STEP, phantom_case_params(case, seed)['fiber_angle']
-    g = lambda sz, sxy: _gauss_spectrum((fz, fx, fy), (sz / s, sxy, sxy))
+    iso = lambda sz, sxy: gaussian_spectrum((fz, fx, fy), (sz / s, sxy, sxy))
     def aniso(sz, along, across, angle):          # elongated in-plane correlation: fascicles along `angle`
         fu, fv = fx * math.cos(angle) + fy * math.sin(angle), -fx * math.sin(angle) + fy * math.cos(angle)
-        return _gauss_spectrum((fz, fu, fv), (sz / s, along, across))
-    filters = dict(low=g(7, 7), sept=g(2.5, 2.5) - g(5, 5), organ=g(1.5, 1.5),
-                   fiber=aniso(1.2, 2.5, 0.7, a),
-                   plane1=aniso(2.5, 10, 2.5, a) - aniso(5, 20, 5, a),
-                   plane2=aniso(2.5, 10, 2.5, a + 1.3) - aniso(5, 20, 5, a + 1.3))
+        return gaussian_spectrum((fz, fu, fv), (sz / s, along, across))
+    a = fiber_angle
+    return dict(low=iso(7, 7), sept=iso(2.5, 2.5) - iso(5, 5), organ=iso(1.5, 1.5),
+                fiber=aniso(1.2, 2.5, 0.7, a),
+                plane1=aniso(2.5, 10, 2.5, a) - aniso(5, 20, 5, a),
+                plane2=aniso(2.5, 10, 2.5, a + 1.3) - aniso(5, 20, 5, a + 1.3))
+
+# %% ../nbs/00_phantom.ipynb #df7a763b
+@lru_cache(maxsize=4)
+def texture_bank(case:int, # case number (patient)
+                 seed:int, # data set seed
+                ) -> dict: # name -> (SLICES+6, HEIGHT+16, WIDE_WIDTH+16) float32, unit std
+    "Band-limited random fields of one patient, from one white-noise volume (cached per patient)."
+    shape = (SLICES + 2 * TEXTURE_PAD_Z, HEIGHT + 2 * TEXTURE_PAD_XY, WIDE_WIDTH + 2 * TEXTURE_PAD_XY)
+    spectrum = np.fft.rfftn(random_stream(seed, case, 3).standard_normal(shape, dtype=np.float32))
     bank = {}
-    for k, f in filters.items():
-        v = np.fft.irfftn(spec * f.astype(np.float32), s=shape, axes=(0, 1, 2)).astype(np.float32)
-        bank[k] = v / v.std()
+    for name, f in texture_filters(shape, phantom_case_params(case, seed)['fiber_angle']).items():
+        field = np.fft.irfftn(spectrum * f.astype(np.float32), s=shape, axes=(0, 1, 2)).astype(np.float32)
+        bank[name] = field / field.std()
     return bank
 
-# %% ../nbs/00_phantom.ipynb #a098f519
-def _soft(sd, w=0.7):
-    "Anti-aliased inside-fraction of a signed distance (negative inside)."
+# %% ../nbs/00_phantom.ipynb #be2cc8f7
+def soft_inside(sd, # signed distance (pixels, negative inside)
+                w=0.7, # edge width (pixels)
+               ):
+    "Anti-aliased inside fraction of a signed distance: 1 inside, 0 outside, 0.5 on the surface."
     return 0.5 - 0.5 * np.tanh(sd * (1 / w))
 
-
-def _ellipsoid(X, Y, Z, c, r, angle=0.0):
-    "Approximate signed distance (pixels) to an ellipsoid; Z, c[2], r[2] in pixel units."
+# %% ../nbs/00_phantom.ipynb #dca40f9d
+def ellipsoid_distance(X, # x coordinates (pixels), broadcastable with Y and Z
+                       Y, # y coordinates (pixels)
+                       Z, # z coordinates (pixels)
+                       c, # centre (x, y, z)
+                       r, # half-axes (x, y, z)
+                       angle=0.0, # rotation in the x-y plane (radians)
+                      ):
+    "Approximate signed distance (pixels) to an ellipsoid."
     dx, dy = X - c[0], Y - c[1]
     if angle:
         ca, sa = math.cos(angle), math.sin(angle)
@@ -147,27 +210,62 @@ def _ellipsoid(X, Y, Z, c, r, angle=0.0):
     q = np.sqrt((dx / r[0]) ** 2 + (dy / r[1]) ** 2 + ((Z - c[2]) / r[2]) ** 2)
     return (q - 1) * min(r[0], r[1])
 
-
-def _capsule(X, Y, Z, p0, p1, rad):
-    "Signed distance (pixels) to a capsule from p0 to p1 (x, y, z in pixels) of radius rad."
+# %% ../nbs/00_phantom.ipynb #f89e86d2
+def capsule_distance(X, # x coordinates (pixels), broadcastable with Y and Z
+                     Y, # y coordinates (pixels)
+                     Z, # z coordinates (pixels)
+                     p0, # one end of the segment (x, y, z)
+                     p1, # the other end
+                     rad, # radius
+                    ):
+    "Signed distance (pixels) to a capsule: the points within `rad` of the segment p0-p1."
     p0, p1 = np.asarray(p0, np.float32), np.asarray(p1, np.float32)
     d = p1 - p0
     t = np.clip(((X - p0[0]) * d[0] + (Y - p0[1]) * d[1] + (Z - p0[2]) * d[2]) / float(d @ d), 0, 1)
     return np.sqrt((X - p0[0] - t * d[0]) ** 2 + (Y - p0[1] - t * d[1]) ** 2 + (Z - p0[2] - t * d[2]) ** 2) - rad
 
-
-def _cup(X, Y, Z, c, r0, r1, side):
-    "Signed distance to a hemispherical shell (radii r0..r1) open towards the side `side` (-1 or 1) of x."
+# %% ../nbs/00_phantom.ipynb #3dcb90a5
+def cup_distance(X, # x coordinates (pixels), broadcastable with Y and Z
+                 Y, # y coordinates (pixels)
+                 Z, # z coordinates (pixels)
+                 c, # centre (x, y, z)
+                 r0, # inner radius
+                 r1, # outer radius
+                 side, # -1 or 1: the side of x the cup opens towards
+                ):
+    "Signed distance to a hemispherical shell (radii r0..r1) open towards the side `side` of x."
     dist = np.sqrt((X - c[0]) ** 2 + (Y - c[1]) ** 2 + (Z - c[2]) ** 2)
     return np.maximum(np.abs(dist - (r0 + r1) / 2) - (r1 - r0) / 2, side * (X - c[0]) - 0.25 * r0)
 
+# %% ../nbs/00_phantom.ipynb #c6423b34
+SIGNED_DISTANCES = {'capsule': capsule_distance, 'ellipsoid': ellipsoid_distance, 'cup': cup_distance}
 
-class _Grid:
-    "Warped body coordinates of a case-week volume; evaluates primitives only on the block that can hold them."
+def primitive_bounds(primitive:tuple, # ('capsule', ...), ('ellipsoid', ...) or ('cup', ...)
+                    ) -> tuple: # (lo, hi): opposite corners (x, y, z in pixels)
+    "The box that holds a primitive (a rotated ellipsoid gets its longer in-plane half-axis both ways)."
+    if primitive[0] == 'capsule':
+        _, p0, p1, rad = primitive
+        return [min(a, b) - rad for a, b in zip(p0, p1)], [max(a, b) + rad for a, b in zip(p0, p1)]
+    if primitive[0] == 'cup':
+        _, c, r0, r1, side = primitive
+        return [c[i] - r1 for i in range(3)], [c[i] + r1 for i in range(3)]
+    _, c, r, angle = primitive
+    e = max(r[0], r[1])
+    half = (e, e, r[2]) if angle else r
+    return [c[i] - half[i] for i in range(3)], [c[i] + half[i] for i in range(3)]
+
+# %% ../nbs/00_phantom.ipynb #5cde0f4b
+class BodyGrid:
+    "Warped body coordinates of a volume; evaluates primitives only on the block that can hold them."
     MARGIN, MARGIN_Z = 18, 4   # bound on |warp - identity| plus texture wobble (pixels, slices)
 
-    def __init__(self, X, Y, Zp, x0, y0):
-        self.X, self.Y, self.Zp, self.x0, self.y0 = X, Y, Zp, x0, y0  # x0, y0: body coords of grid (0, 0)
+    def __init__(self, X, # (S, H, W) body x of each voxel (pixels)
+                 Y, # (S, H, W) body y (pixels)
+                 Zp, # (S, H, W) body z (pixels, not slices)
+                 x0, # body x of grid row 0 before warping
+                 y0, # body y of grid column 0 before warping
+                ):
+        self.X, self.Y, self.Zp, self.x0, self.y0 = X, Y, Zp, x0, y0
         self.S, self.H, self.W = X.shape
 
     def box(self, lo, hi):
@@ -179,39 +277,146 @@ class _Grid:
         if zs.start >= zs.stop or xs.start >= xs.stop or ys.start >= ys.stop: return None
         return zs, xs, ys
 
-    def union(self, prims, sd=None):
-        "Signed distance to the union of primitives ('capsule', p0, p1, rad) / ('ellipsoid', c, r, angle)."
-        if sd is None: sd = np.full(self.X.shape, 1e3, np.float32)
-        for p in prims:
-            if p[0] == 'capsule':
-                _, p0, p1, rad = p
-                lo = [min(a, b) - rad for a, b in zip(p0, p1)]; hi = [max(a, b) + rad for a, b in zip(p0, p1)]
-            elif p[0] == 'cup':
-                _, c, r0, r1, side = p
-                lo = [c[i] - r1 for i in range(3)]; hi = [c[i] + r1 for i in range(3)]
-            else:
-                _, c, r, ang = p
-                e = max(r[0], r[1])
-                rr = (e, e, r[2]) if ang else r
-                lo = [c[i] - rr[i] for i in range(3)]; hi = [c[i] + rr[i] for i in range(3)]
-            b = self.box(lo, hi)
+    def union(self, primitives:list):
+        "Signed distance to the union of primitives (1000 far from all of them)."
+        sd = np.full(self.X.shape, 1e3, np.float32)
+        for p in primitives:
+            b = self.box(*primitive_bounds(p))
             if b is None: continue
-            X, Y, Z = self.X[b], self.Y[b], self.Zp[b]
-            d = {'capsule': _capsule, 'ellipsoid': _ellipsoid, 'cup': _cup}[p[0]](X, Y, Z, *p[1:])
+            d = SIGNED_DISTANCES[p[0]](self.X[b], self.Y[b], self.Zp[b], *p[1:])
             np.minimum(sd[b], d, out=sd[b])
         return sd
 
+# %% ../nbs/00_phantom.ipynb #0636a123
+def warped_coordinates(patient:dict, # `phantom_case_params`
+                       week:dict, # `phantom_week_params`
+                       width:int=WIDTH, # columns
+                      ) -> tuple: # X, Y, Zp: (SLICES, HEIGHT, width) float32 body coordinates (pixels)
+    "Where each voxel of a weekly scan lies in the body: set-up, the patient's shape, the week's deformation."
+    S, H, s = SLICES, HEIGHT, SLICE_STEP
+    gx = (np.arange(H, dtype=np.float32) - (H - 1) / 2)[None, :, None]
+    gy = (np.arange(width, dtype=np.float32) - (width - 1) / 2)[None, None, :]
+    gz = (np.arange(S, dtype=np.float32) * s)[:, None, None]
+    ca, sa = math.cos(week['angle']), math.sin(week['angle'])
+    tx, ty, tz = week['shift']
+    d = smooth_fields([np.concatenate([patient['deform'][i], week['deform'][i]]) for i in range(3)], S, H, width)
+    X = ca * gx - sa * gy + tx + d[0]
+    Y = sa * gx + ca * gy + ty + d[1]
+    Zp = gz + tz * s + 0.5 * d[2] + 0 * X
+    return np.broadcast_to(X, Zp.shape), np.broadcast_to(Y, Zp.shape), Zp
+
+# %% ../nbs/00_phantom.ipynb #18bac026
+def texture_window(bank:dict, # `texture_bank` of the patient
+                   shift:tuple, # the week's set-up shift (x, y in pixels, z in slices)
+                   width:int=WIDTH, # columns
+                  ) -> dict: # name -> (SLICES, HEIGHT, width) view of the bank
+    "The part of a patient's texture bank one weekly scan sees."
+    tx, ty, tz = shift
+    oz, ox = TEXTURE_PAD_Z + round(tz), TEXTURE_PAD_XY + round(tx)
+    oy = TEXTURE_PAD_XY + (WIDE_WIDTH - width) // 2 + round(ty)
+    return {k: v[oz:oz + SLICES, ox:ox + HEIGHT, oy:oy + width] for k, v in bank.items()}
+
+# %% ../nbs/00_phantom.ipynb #10843307
+class CaseWeek(BodyGrid):
+    "One weekly scan in the making: parameters, warped body coordinates and textures."
+    def __init__(self, case:int=1, # case number (patient)
+                 week:int=0, # week number
+                 seed:int=0, # data set seed
+                 width:int=WIDTH, # columns: 128 or 144
+                ):
+        self.case = case
+        self.patient, self.week = phantom_case_params(case, seed), phantom_week_params(case, week, seed)
+        X, Y, Zp = warped_coordinates(self.patient, self.week, width)
+        super().__init__(X, Y, Zp, -(HEIGHT - 1) / 2, -(width - 1) / 2)
+        self.Zs = Zp / SLICE_STEP                  # z in slices
+        self.texture = texture_window(texture_bank(case, seed), self.week['shift'], width)
+
+    def block(self, lo, hi):
+        "The grid block holding box lo..hi (z in pixels), with its x, y, z (in slices) and textures."
+        block = self.box(lo, hi)
+        return block, self.X[block], self.Y[block], self.Zs[block], {k: v[block] for k, v in self.texture.items()}
+
+# %% ../nbs/00_phantom.ipynb #c42cb1a2
+def body_outline(scan:CaseWeek, # the scan being painted
+                ) -> np.ndarray: # signed distance to the skin (pixels, negative inside)
+    "The body: a superellipse, wider at the hips and wobbly."
+    P, T = scan.patient, scan.texture
+    a = P['body_a'] * (1 + 0.025 * np.sin(scan.Zs / 25 + scan.case)) + 1.5 * T['low']
+    bx, by = np.abs(scan.X - P['body_x']) / a, np.abs(scan.Y - P['body_y']) / P['body_b']
+    return ((bx ** P['body_p'] + by ** P['body_p']) ** (1 / P['body_p']) - 1) * a
+
 # %% ../nbs/00_phantom.ipynb #5be38593
-def _bones(P):
-    "Bone primitives (body coordinates, z in pixels): femora, acetabular roof, pubis, ischium, ilium, coccyx, sacrum."
+def muscle_primitives(patient:dict, # `phantom_case_params`
+                     ) -> list:
+    "Muscle primitives: gluteal, obturator, iliopsoas, thigh and pelvic floor muscles."
     s = SLICE_STEP
-    hx, hy, hz = P['head']; hz *= s
-    R = P['head_r']
-    px, py, pz = P['prostate']; pz *= s
-    sy = P['sym_y']
+    hx, hy, hz = patient['head']; hz *= s
+    k = patient['muscle_scale']
     prims = []
     for side in (-1, 1):
-        x = hx + side * P['head_asym'] * 0.5
+        X = lambda v: side * v
+        prims += [
+            ('ellipsoid', (X(62), -46, 50), (42 * k, 19 * k, 200), side * 0.30),              # gluteus maximus
+            ('ellipsoid', (X(hx - 16), hy - 6, hz - 6), (6.5, 24, 24), side * 0.12),          # obturator internus
+            ('capsule', (X(hx - 2), hy + 24, hz + 80), (X(hx + 2), hy + 24, hz - 26), 11 * k),  # iliopsoas
+            ('ellipsoid', (X(hx + 22), hy - 16, hz + 40), (13 * k, 24 * k, 34), side * 0.4),  # gluteus medius/minimus
+            ('ellipsoid', (X(hx + 22), hy + 28, 0), (18 * k, 13 * k, hz - 6), -side * 0.3),   # quadriceps/sartorius
+            ('ellipsoid', (X(hx - 24), hy + 26, 0), (15 * k, 12 * k, hz - 10), side * 0.2),   # adductors/pectineus
+            ('ellipsoid', (X(hx - 20), hy + 4, hz - 18), (10, 7, 12), side * 0.5),            # obturator externus
+            ('ellipsoid', (X(hx + 6), hy - 22, hz - 20), (15, 6, 12), -side * 0.2),           # quadratus femoris
+            ('ellipsoid', (X(30), -40, hz + 40), (20, 7, 20), side * 0.5),                    # piriformis
+        ]
+    return prims
+
+# %% ../nbs/00_phantom.ipynb #cb3de683
+def muscle_distance(scan:CaseWeek, # the scan being painted
+                    body_sd:np.ndarray, # `body_outline`
+                   ) -> np.ndarray: # signed distance to muscle (pixels, negative inside)
+    "Muscle: the lateral thirds and the named muscles, textured, kept under the subcutaneous fat."
+    P, T, X, Y = scan.patient, scan.texture, scan.X, scan.Y
+    pz, hy, depth = P['prostate'][2], P['head'][1], -body_sd
+    half_middle = (20 + 9 / (1 + np.exp((scan.Zs - pz) / 3)) + 6 / (1 + np.exp((Y - hy - 30) / 6))
+          - 8 / (1 + np.exp(-(Y - hy - 34) / 6)))                         # half-width of the middle
+    central = np.abs(X - 0.5 * P['body_x']) - half_middle - 3.5 * T['low']    # the fat-filled middle (negative inside)
+    muscle_sd = np.minimum(-central, scan.union(muscle_primitives(P)))
+    muscle_sd = (muscle_sd + 2.5 * T['low'] + 0.3 * T['sept']
+                 + 4 * soft_inside(1.1 - T['low'], 0.2) * soft_inside(-central - 6, 3))
+    fat_t = P['fat_t'] + P['fat_post'] / (1 + np.exp((Y + 25) / 12)) + P['fat_asym'] * np.sign(X) + 1.8 * T['low']
+    return np.maximum(muscle_sd, fat_t - depth)                  # muscles stay under the subcutaneous fat
+
+# %% ../nbs/00_phantom.ipynb #b7bee2e6
+def paint_soft_tissue(scan:CaseWeek, # the scan being painted
+                      body_sd:np.ndarray, # `body_outline`
+                     ) -> tuple: # (image (S, H, W) float32 in units of fat, mask (S, H, W) uint8: 1 body)
+    "Fat, muscle and skin inside the body outline: the first stage of the image and the mask."
+    P, T = scan.patient, scan.texture
+    depth = -body_sd
+    in_muscle = soft_inside(muscle_distance(scan, body_sd), 1.0)
+    mix = soft_inside(T['low'], 0.3)                               # two fascicle directions, by muscle region
+    streak = mix * T['plane1'] + (1 - mix) * T['plane2']
+    streak = soft_inside(1.3 - streak, 0.45)                       # marbling: fat streaks along the fascicles
+    specks = soft_inside(2.1 - T['sept'], 0.25)                    # fibrous septa and small vessels in fat
+    fat = (1.0 + 0.06 * T['organ'] + 0.05 * T['low']) * (1 - 0.4 * specks)
+    muscle = P['muscle'] * (1 + 0.10 * T['low'] + 0.06 * T['fiber'] + 0.07 * T['organ'])
+    muscle = muscle + (0.6 - muscle) * streak
+    img = muscle * in_muscle + fat * (1 - in_muscle)
+    skin = soft_inside(depth - 1.5, 0.5)
+    img = img * (1 - skin) + 0.55 * skin
+    img *= soft_inside(body_sd, 0.8)
+    return img, (body_sd < 0).astype(np.uint8)
+
+# %% ../nbs/00_phantom.ipynb #94c51872
+def bone_primitives(patient:dict, # `phantom_case_params`
+                   ) -> list:
+    "Bone primitives: femora, acetabula, pubis, ischium, ilium, coccyx, sacrum."
+    s = SLICE_STEP
+    hx, hy, hz = patient['head']; hz *= s
+    R = patient['head_r']
+    px, py, pz = patient['prostate']; pz *= s
+    sy = patient['sym_y']
+    prims = []
+    for side in (-1, 1):
+        x = hx + side * patient['head_asym'] * 0.5
         X = lambda v: side * v
         prims += [
             ('ellipsoid', (X(x), hy, hz), (R, R, R), 0.0),                                   # femoral head
@@ -232,183 +437,212 @@ def _bones(P):
               ('ellipsoid', (0, -50, pz + 85), (34, 11, 30), 0.0)]                           # sacrum
     return prims
 
-
-def _muscles(P):
-    "Muscle primitives: gluteal, obturator, iliopsoas, thigh and pelvic floor muscles."
-    s = SLICE_STEP
-    hx, hy, hz = P['head']; hz *= s
-    px, py, pz = P['prostate']; pz *= s
-    k = P['muscle_scale']
-    prims = []
-    for side in (-1, 1):
-        X = lambda v: side * v
-        prims += [
-            ('ellipsoid', (X(62), -46, 50), (42 * k, 19 * k, 200), side * 0.30),              # gluteus maximus
-            ('ellipsoid', (X(hx - 16), hy - 6, hz - 6), (6.5, 24, 24), side * 0.12),          # obturator internus
-            ('capsule', (X(hx - 2), hy + 24, hz + 80), (X(hx + 2), hy + 24, hz - 26), 11 * k),  # iliopsoas
-            ('ellipsoid', (X(hx + 22), hy - 16, hz + 40), (13 * k, 24 * k, 34), side * 0.4),  # gluteus medius/minimus
-            ('ellipsoid', (X(hx + 22), hy + 28, 0), (18 * k, 13 * k, hz - 6), -side * 0.3),   # quadriceps/sartorius
-            ('ellipsoid', (X(hx - 24), hy + 26, 0), (15 * k, 12 * k, hz - 10), side * 0.2),   # adductors/pectineus
-            ('ellipsoid', (X(hx - 20), hy + 4, hz - 18), (10, 7, 12), side * 0.5),            # obturator externus
-            ('ellipsoid', (X(hx + 6), hy - 22, hz - 20), (15, 6, 12), -side * 0.2),           # quadratus femoris
-            ('ellipsoid', (X(30), -40, hz + 40), (20, 7, 20), side * 0.5),                    # piriformis
-        ]
-    return prims
-
-# %% ../nbs/00_phantom.ipynb #5303063c
-def phantom_volume(case:int=1, # case number (patient), >= 1
-                   week:int=0, # week number, >= 0
-                   seed:int=0, # data set seed, >= 0
-                   width:int=WIDTH, # columns: 128, or 144 for a wider field of view (more of the body front and back)
-                   noise:bool=True, # add Rician noise and round to integer scanner units (False: the clean float signal)
-                  ) -> tuple: # (image (60, 256, width) float64, mask (60, 256, width) uint8 labels 0..5)
-    "One case-week of the phantom: all 60 slices (slice 0 inferior) and their masks."
-    for name, v, lo in (('case', case, 1), ('week', week, 0), ('seed', seed, 0)):
-        if int(v) != v or v < lo: raise ValueError(f'phantom: {name} must be an integer >= {lo}, got {v!r}')
-    if width not in (WIDTH, WIDE_WIDTH): raise ValueError(f'phantom: width must be {WIDTH} or {WIDE_WIDTH}, got {width!r}')
-    P, Wk = phantom_case_params(case, seed), phantom_week_params(case, week, seed)
-    bank = _texture_bank(case, seed)
-    S, H, s = SLICES, HEIGHT, SLICE_STEP
-    gx = (np.arange(H, dtype=np.float32) - (H - 1) / 2)[None, :, None]
-    gy = (np.arange(width, dtype=np.float32) - (width - 1) / 2)[None, None, :]
-    gz = (np.arange(S, dtype=np.float32) * s)[:, None, None]
-    zc = (S - 1) / 2 * s
-    ca, sa = math.cos(Wk['angle']), math.sin(Wk['angle'])
-    tx, ty, tz = Wk['shift']
-    # warped body coordinates: set-up rotation and shift, the patient's shape, this week's deformation
-    *d, logbias = _smooth_fields([np.concatenate([P['deform'][i], Wk['deform'][i]]) for i in range(3)] + [Wk['bias']], S, H, width)
-    X = ca * gx - sa * gy + tx + d[0]
-    Y = sa * gx + ca * gy + ty + d[1]
-    Zp = gz + tz * s + 0.5 * d[2] + 0 * X
-    X, Y = np.broadcast_to(X, Zp.shape), np.broadcast_to(Y, Zp.shape)
-    Zs = Zp / s
-    # texture: the patient's bank, moved by the whole-pixel part of the set-up shift
-    oz, ox, oy = _PAD_Z + round(tz), _PAD_XY + round(tx), _PAD_XY + (WIDE_WIDTH - width) // 2 + round(ty)
-    T = {k: v[oz:oz + S, ox:ox + H, oy:oy + width] for k, v in bank.items()}
-    G = _Grid(X, Y, Zp, -(H - 1) / 2, -(width - 1) / 2)
-    px, py, pz = P['prostate']
-    prx, pry, prz = P['prostate_r']
-    hx, hy, hz = P['head']
-
-    # body outline: a rounded rectangle wider at the hips, wobbly; the frame cuts it front and back
-    a = P['body_a'] * (1 + 0.025 * np.sin(Zs / 25 + case)) + 1.5 * T['low']
-    bx, by = np.abs(X - P['body_x']) / a, np.abs(Y - P['body_y']) / P['body_b']
-    body_sd = ((bx ** P['body_p'] + by ** P['body_p']) ** (1 / P['body_p']) - 1) * a
-    depth = -body_sd
-    # tissue: muscle in the lateral thirds (around the bones), fat in the middle around the organs and
-    # under the skin; fat lobules, intermuscular fat planes and fibrous septa everywhere
-    wc = 20 + 9 / (1 + np.exp((Zs - pz) / 3)) + 6 / (1 + np.exp((Y - hy - 30) / 6)) - 8 / (1 + np.exp(-(Y - hy - 34) / 6))
-    central = np.abs(X - 0.5 * P['body_x']) - wc - 3.5 * T['low']
-    msd = np.minimum(-central, G.union(_muscles(P)))
-    msd = msd + 2.5 * T['low'] + 0.3 * T['sept'] + 4 * _soft(1.1 - T['low'], 0.2) * _soft(-central - 6, 3)
-    fat_t = P['fat_t'] + P['fat_post'] / (1 + np.exp((Y + 25) / 12)) + P['fat_asym'] * np.sign(X) + 1.8 * T['low']
-    msd = np.maximum(msd, fat_t - depth)                       # muscles stay under the subcutaneous fat
-    mm = _soft(msd, 1.0)
-    mix = _soft(T['low'], 0.3)                                   # two fascicle directions, by muscle region
-    streak = mix * T['plane1'] + (1 - mix) * T['plane2']
-    streak = _soft(1.3 - streak, 0.45)                           # marbling: fat streaks along the fascicles
-    specks = _soft(2.1 - T['sept'], 0.25)                         # fibrous septa and small vessels in fat
-    fat = (1.0 + 0.06 * T['organ'] + 0.05 * T['low']) * (1 - 0.4 * specks)
-    muscle = P['muscle'] * (1 + 0.10 * T['low'] + 0.06 * T['fiber'] + 0.07 * T['organ'])
-    muscle = muscle + (0.6 - muscle) * streak
-    img = muscle * mm + fat * (1 - mm)
-    skin = _soft(depth - 1.5, 0.5)
-    img = img * (1 - skin) + 0.55 * skin
-    img *= _soft(body_sd, 0.8)
-    lab = (body_sd < 0).astype(np.uint8)
-
-    # bones: dark cortex, bright trabecular marrow
-    bone = G.union(_bones(P)) + 0.5 * T['low']
-    bm = _soft(bone, 0.6)
-    cortex = _soft(bone + 1.8 + 0.6 * T['organ'], 0.6)
-    bval = P['marrow'] * (1 + 0.16 * T['organ'] + 0.06 * T['low']) * cortex + 0.07 * (1 - cortex)
-    img = img * (1 - bm) + bval * bm
+# %% ../nbs/00_phantom.ipynb #3f049c76
+def paint_bones(scan:CaseWeek, # the scan being painted
+                img:np.ndarray, # (S, H, W) image, painted in place
+                lab:np.ndarray, # (S, H, W) mask, bone (2) written in place
+               ):
+    "Bones over the soft tissue: a dark cortex around bright trabecular marrow."
+    P, T = scan.patient, scan.texture
+    bone = scan.union(bone_primitives(P)) + 0.5 * T['low']
+    in_bone = soft_inside(bone, 0.6)
+    cortex = soft_inside(bone + 1.8 + 0.6 * T['organ'], 0.6)
+    marrow = P['marrow'] * (1 + 0.16 * T['organ'] + 0.06 * T['low']) * cortex + 0.07 * (1 - cortex)
+    img *= 1 - in_bone; img += marrow * in_bone
     lab[bone < 0] = 2
 
-    # vessels: external iliac artery (flow void) and vein (bright), periprostatic venous plexus
-    hzp, pzp = hz * s, pz * s
+# %% ../nbs/00_phantom.ipynb #56182dc8
+def vessel_primitives(patient:dict, # `phantom_case_params`
+                     ) -> tuple: # (arteries, veins): lists of primitives
+    "External iliac arteries and veins, periprostatic venous plexus."
+    s = SLICE_STEP
+    hx, hy, hz = patient['head']
+    px, py, pz = patient['prostate']
+    hzp, pzp, prx = hz * s, pz * s, patient['prostate_r'][0]
     art, vein = [], []
     for side in (-1, 1):
         art.append(('capsule', (side * (hx - 14), hy + 30, hzp - 20), (side * (hx - 22), hy + 22, hzp + 60), 3.2))
         vein.append(('capsule', (side * (hx - 22), hy + 28, hzp - 20), (side * (hx - 28), hy + 18, hzp + 60), 4.0))
         vein.append(('capsule', (side * (prx + 3), py - 5, pzp - 10), (side * (prx + 5), py - 2, pzp + 12), 2.0))
-    vm, vv = _soft(G.union(art), 0.6), _soft(G.union(vein), 0.6)
-    img = img * (1 - vm) + 0.06 * vm
-    img = img * (1 - vv) + 0.9 * vv
+    return art, vein
 
-    def block(lo, hi):          # a grid block that holds an organ, with its coordinates and textures
-        b = G.box(lo, hi)
-        return b, X[b], Y[b], Zs[b], {k: v[b] for k, v in T.items()}
+# %% ../nbs/00_phantom.ipynb #3cbb73f8
+def paint_vessels(scan:CaseWeek, # the scan being painted
+                  img:np.ndarray, # (S, H, W) image, painted in place
+                 ):
+    "Arteries as flow voids, veins bright."
+    art, vein = vessel_primitives(scan.patient)
+    in_artery, in_vein = soft_inside(scan.union(art), 0.6), soft_inside(scan.union(vein), 0.6)
+    img *= 1 - in_artery; img += 0.06 * in_artery
+    img *= 1 - in_vein; img += 0.9 * in_vein
 
-    # rectum: a tube running up and back; anal canal below the prostate; levator ani sling
-    rx0, ry0 = P['rectum']
-    R0 = P['rectum_r'] * Wk['rectum_fill']
-    y0 = py - pry - 3 - P['rectum_r'] + ry0
-    b, x, y, z, t = block((rx0 - R0 - 12, y0 + P['rectum_tilt'] * (S - pz) - R0 - 10, 0), (rx0 + R0 + 12, y0 + R0 + 10, S * s))
-    yr = y0 + P['rectum_tilt'] * np.maximum(z - pz, 0)
-    xr = rx0 + 3 * np.sin(z / 9 + case)
-    rad = R0 * (0.55 + 0.45 / (1 + np.exp(-(z - pz + 8) / 3)))
-    rr = np.sqrt((x - xr) ** 2 + ((y - yr) * 1.25) ** 2)
-    sling = _soft(np.abs(rr - rad - 4) - 2.0, 0.7) * _soft(y - yr - 4, 2.0) / (1 + np.exp((z - pz - 6) / 3))
-    im = img[b]
-    im = im * (1 - sling) + P['muscle'] * (0.95 + 0.1 * t['fiber']) * sling
-    lumen_r = np.maximum(rad - 3.5 - 1.2 * t['organ'], 0) / (1 + np.exp(-(z - pz + 6) / 2))
-    gas = _soft(-(t['low'] * 0.8 + Wk['gas'] + 0.6 * t['sept']), 0.3)
-    lum = _soft(rr - lumen_r, 0.8)
-    content = gas * 0.05 + (1 - gas) * 0.5 * (1 + 0.35 * t['organ'])
-    rval = (0.3 + 0.05 * t['organ']) * (1 - lum) + content * lum
-    rm = _soft(rr - rad, 0.6)
-    img[b] = im * (1 - rm) + rval * rm
-    organs = [(b, rr - rad < 0, 4)]
+# %% ../nbs/00_phantom.ipynb #153c7aa7
+def paint_rectum(scan:CaseWeek, # the scan being painted
+                 img:np.ndarray, # (S, H, W) image, painted in place
+                ) -> tuple: # (block, inside): the grid block and the rectum's inside there
+    "Rectum: wall, lumen with gas or content, the levator ani sling around it."
+    P, week, S, s = scan.patient, scan.week, SLICES, SLICE_STEP
+    px, py, pz = P['prostate']
+    offset_x, offset_y = P['rectum']
+    full_radius = P['rectum_r'] * week['rectum_fill']
+    y0 = py - P['prostate_r'][1] - 3 - P['rectum_r'] + offset_y
+    lo = (offset_x - full_radius - 12, y0 + P['rectum_tilt'] * (S - pz) - full_radius - 10, 0)
+    hi = (offset_x + full_radius + 12, y0 + full_radius + 10, S * s)
+    block, x, y, z, tex = scan.block(lo, hi)
+    centre_y = y0 + P['rectum_tilt'] * np.maximum(z - pz, 0)
+    centre_x = offset_x + 3 * np.sin(z / 9 + scan.case)
+    radius = full_radius * (0.55 + 0.45 / (1 + np.exp(-(z - pz + 8) / 3)))
+    radial = np.sqrt((x - centre_x) ** 2 + ((y - centre_y) * 1.25) ** 2)
+    # the levator ani sling: a band of muscle around the rectum, low down
+    sling = (soft_inside(np.abs(radial - radius - 4) - 2.0, 0.7) * soft_inside(y - centre_y - 4, 2.0)
+             / (1 + np.exp((z - pz - 6) / 3)))
+    around = img[block]
+    around = around * (1 - sling) + P['muscle'] * (0.95 + 0.1 * tex['fiber']) * sling
+    lumen_radius = np.maximum(radius - 3.5 - 1.2 * tex['organ'], 0) / (1 + np.exp(-(z - pz + 6) / 2))
+    gas = soft_inside(-(tex['low'] * 0.8 + week['gas'] + 0.6 * tex['sept']), 0.3)
+    in_lumen = soft_inside(radial - lumen_radius, 0.8)
+    content = gas * 0.05 + (1 - gas) * 0.5 * (1 + 0.35 * tex['organ'])
+    rectum_signal = (0.3 + 0.05 * tex['organ']) * (1 - in_lumen) + content * in_lumen
+    in_rectum = soft_inside(radial - radius, 0.6)
+    img[block] = around * (1 - in_rectum) + rectum_signal * in_rectum
+    return block, radial - radius < 0
 
-    # bladder: bright urine, dark wall, resting on the prostate base; filling changes weekly
-    fill = Wk['bladder_fill'] ** (1 / 3)
+# %% ../nbs/00_phantom.ipynb #677fd821
+def paint_bladder(scan:CaseWeek, # the scan being painted
+                  img:np.ndarray, # (S, H, W) image, painted in place
+                 ) -> tuple: # (block, inside), (None, None) if out of the frame
+    "Bladder: bright urine, dark wall, resting on the prostate base; filling changes weekly."
+    P, s = scan.patient, SLICE_STEP
+    px, py, pz = P['prostate']
+    fill = scan.week['bladder_fill'] ** (1 / 3)
     brx, bry, brz = [v * fill for v in P['bladder_r']]
-    c = (P['bladder'][0], py + P['bladder'][1], (pz + prz * 0.55 + brz) * s)
-    b, x, y, z, t = block([c[0] - brx - 4, c[1] - bry - 4, c[2] - brz * s - 4], [c[0] + brx + 4, c[1] + bry + 4, c[2] + brz * s + 4])
-    if b is not None:
-        bl = _ellipsoid(x, y, z * s, c, (brx, bry, brz * s)) + 1.2 * t['low']
-        blm, wall = _soft(bl, 0.6), _soft(bl + 2.4, 0.6)
-        img[b] = img[b] * (1 - blm) + (P['urine'] * (1 + 0.02 * t['organ']) * wall + 0.22 * (1 - wall)) * blm
-        organs.insert(0, (b, bl < 0, 3))
+    c = (P['bladder'][0], py + P['bladder'][1], (pz + P['prostate_r'][2] * 0.55 + brz) * s)
+    lo, hi = [c[0] - brx - 4, c[1] - bry - 4, c[2] - brz * s - 4], [c[0] + brx + 4, c[1] + bry + 4, c[2] + brz * s + 4]
+    block, x, y, z, tex = scan.block(lo, hi)
+    if block is None: return None, None
+    bladder_sd = ellipsoid_distance(x, y, z * s, c, (brx, bry, brz * s)) + 1.2 * tex['low']
+    in_bladder, in_urine = soft_inside(bladder_sd, 0.6), soft_inside(bladder_sd + 2.4, 0.6)
+    bladder_signal = P['urine'] * (1 + 0.02 * tex['organ']) * in_urine + 0.22 * (1 - in_urine)   # urine in a dark wall
+    img[block] = img[block] * (1 - in_bladder) + bladder_signal * in_bladder
+    return block, bladder_sd < 0
 
-    # seminal vesicles: bright convoluted tubules above and behind the prostate
-    c = (py - pry * 0.6, (pz + prz * 0.9) * s)
-    b, x, y, z, t = block((-prx - 14, c[0] - 12, c[1] - 6), (prx + 14, c[0] + 12, c[1] + 6))
-    if b is not None:
-        sv = np.minimum(*[_ellipsoid(x, y, z * s, (side * prx * 0.9, c[0], c[1]), (11, 4.2, 3.2 * s), side * 0.45) for side in (-1, 1)])
-        svm = _soft(sv, 0.6)
-        img[b] = img[b] * (1 - svm) + 0.85 * (1 - 0.45 * _soft(np.abs(t['sept']) - 0.25, 0.1)) * svm
+# %% ../nbs/00_phantom.ipynb #c5005b44
+def paint_seminal_vesicles(scan:CaseWeek, # the scan being painted
+                           img:np.ndarray, # (S, H, W) image, painted in place
+                          ):
+    "Seminal vesicles: bright convoluted tubules above and behind the prostate."
+    P, s = scan.patient, SLICE_STEP
+    prx, pry, prz = P['prostate_r']
+    c = (P['prostate'][1] - pry * 0.6, (P['prostate'][2] + prz * 0.9) * s)
+    block, x, y, z, tex = scan.block((-prx - 14, c[0] - 12, c[1] - 6), (prx + 14, c[0] + 12, c[1] + 6))
+    if block is None: return
+    half_axes = (11, 4.2, 3.2 * s)
+    vesicle_sd = np.minimum(*[ellipsoid_distance(x, y, z * s, (side * prx * 0.9, c[0], c[1]), half_axes, side * 0.45)
+                              for side in (-1, 1)])                       # one on each side, tilted
+    in_vesicles = soft_inside(vesicle_sd, 0.6)
+    vesicle_signal = 0.85 * (1 - 0.45 * soft_inside(np.abs(tex['sept']) - 0.25, 0.1))   # bright, with dark tubule walls
+    img[block] = img[block] * (1 - in_vesicles) + vesicle_signal * in_vesicles
 
-    # prostate: dark capsule, bright peripheral zone behind, nodular darker transition zone in front
-    b, x, y, z, t = block((px - prx - 3, py - pry - 3, (pz - prz) * s - 3), (px + prx + 3, py + pry + 3, (pz + prz) * s + 3))
-    if b is not None:
-        pr = _ellipsoid(x, y, z * s, (px, py, pz * s), (prx, pry, prz * s)) + 0.6 * t['low']
-        tzone = _ellipsoid(x, y, z * s, (px, py + 0.3 * pry, pz * s + 2), (prx * 0.72, pry * 0.65, prz * s * 0.8))
-        pm, tzm, caps = _soft(pr, 0.6), _soft(tzone + 0.8 * t['organ'], 1.0), _soft(pr + 1.2, 0.5)
-        inner = P['pz_val'] * (1 + 0.08 * t['organ']) * (1 - tzm) + 0.40 * (1 + 0.22 * t['organ']) * tzm
-        img[b] = img[b] * (1 - pm) + (inner * caps + 0.28 * (1 - caps)) * pm
-        organs.append((b, pr < 0, 5))
-    for b, inside_organ, value in organs:          # bladder, then rectum, then prostate on top
-        lb = lab[b]
-        lb[inside_organ & (lb > 0)] = value
+# %% ../nbs/00_phantom.ipynb #7a6ab4db
+def paint_prostate(scan:CaseWeek, # the scan being painted
+                   img:np.ndarray, # (S, H, W) image, painted in place
+                  ) -> tuple: # (block, inside), (None, None) if out of the frame
+    "Prostate: dark capsule, bright peripheral zone behind, nodular darker transition zone in front."
+    P, s = scan.patient, SLICE_STEP
+    px, py, pz = P['prostate']
+    prx, pry, prz = P['prostate_r']
+    lo, hi = (px - prx - 3, py - pry - 3, (pz - prz) * s - 3), (px + prx + 3, py + pry + 3, (pz + prz) * s + 3)
+    block, x, y, z, tex = scan.block(lo, hi)
+    if block is None: return None, None
+    prostate_sd = ellipsoid_distance(x, y, z * s, (px, py, pz * s), (prx, pry, prz * s)) + 0.6 * tex['low']
+    transition_sd = ellipsoid_distance(x, y, z * s, (px, py + 0.3 * pry, pz * s + 2),
+                                       (prx * 0.72, pry * 0.65, prz * s * 0.8))        # the front of the gland
+    in_prostate = soft_inside(prostate_sd, 0.6)
+    in_transition = soft_inside(transition_sd + 0.8 * tex['organ'], 1.0)      # nodular border
+    in_capsule = soft_inside(prostate_sd + 1.2, 0.5)
+    inner = (P['pz_val'] * (1 + 0.08 * tex['organ']) * (1 - in_transition)
+             + 0.40 * (1 + 0.22 * tex['organ']) * in_transition)
+    img[block] = img[block] * (1 - in_prostate) + (inner * in_capsule + 0.28 * (1 - in_capsule)) * in_prostate
+    return block, prostate_sd < 0
 
-    # acquisition: smooth coil bias field, per-case scale, Rician noise, integer scanner units
-    xn = X * (1 / 128)
-    bias = (1 + P['coil_gain'] * P['coil_side'] * xn + 0.18 * xn * xn + Wk['coil_shift']) * np.exp(logbias)
-    sig = img * bias * np.float32(P['scale'] * Wk['intensity'])
-    sigma = np.float32(P['noise'] * P['scale'])
-    if not noise: return sig.astype(np.float64), lab
-    nr = np.random.default_rng(Wk['noise_seed'])
-    n1 = nr.standard_normal(sig.shape, dtype=np.float32); n2 = nr.standard_normal(sig.shape, dtype=np.float32)
-    out = np.sqrt((sig + sigma * n1) ** 2 + (sigma * n2) ** 2)
-    return np.round(out).astype(np.float64), lab
+# %% ../nbs/00_phantom.ipynb #f08b52f7
+def label_organs(lab:np.ndarray, # (S, H, W) mask, changed in place
+                 organs:list, # [(block, inside, label)] in drawing order; a block of None is skipped
+                ):
+    "Write the organ labels into the mask, inside the body only."
+    for block, inside, label in organs:
+        if block is None: continue
+        in_block = lab[block]
+        in_block[inside & (in_block > 0)] = label
 
+# %% ../nbs/00_phantom.ipynb #c4f0448c
+def coil_bias(scan:CaseWeek, # the scan being acquired
+             ) -> np.ndarray: # (S, H, W) float32 gain around 1
+    "The coil's smooth gain: a ramp along the long axis towards the coil side, times a weekly smooth field."
+    P, week = scan.patient, scan.week
+    log_bias = smooth_fields([week['bias']], SLICES, HEIGHT, scan.W)[0]
+    xn = scan.X * (1 / 128)
+    return (1 + P['coil_gain'] * P['coil_side'] * xn + 0.18 * xn * xn + week['coil_shift']) * np.exp(log_bias)
 
+# %% ../nbs/00_phantom.ipynb #b5e0a23f
+def rician_magnitude(signal:np.ndarray, # noise-free signal (scanner units), float32
+                     sigma, # noise standard deviation per channel (scanner units), np.float32
+                     seed:int, # noise seed
+                    ) -> np.ndarray: # float64, integer values
+    "The magnitude of `signal` plus complex Gaussian noise, rounded to integer scanner units."
+    rng = np.random.default_rng(seed)
+    real = rng.standard_normal(signal.shape, dtype=np.float32)
+    imag = rng.standard_normal(signal.shape, dtype=np.float32)
+    return np.round(np.sqrt((signal + sigma * real) ** 2 + (sigma * imag) ** 2)).astype(np.float64)
+
+# %% ../nbs/00_phantom.ipynb #53d0dae1
+def phantom_volume(case:int=1, # case number (patient), >= 1
+                   week:int=0, # week number, >= 0
+                   seed:int=0, # data set seed, >= 0
+                   width:int=WIDTH, # columns: 128, or 144 for a wider field of view (more of the body front and back)
+                   noise:bool=True, # Rician noise, rounded to integer scanner units (False: the clean float signal)
+                  ) -> tuple: # (image (60, 256, width) float64, mask (60, 256, width) uint8 labels 0..5)
+    "One case-week of the phantom: all 60 slices (slice 0 inferior) and their masks."
+    for name, v, lo in (('case', case, 1), ('week', week, 0), ('seed', seed, 0)):
+        if int(v) != v or v < lo: raise ValueError(f'phantom: {name} must be an integer >= {lo}, got {v!r}')
+    if width not in (WIDTH, WIDE_WIDTH):
+        raise ValueError(f'phantom: width must be {WIDTH} or {WIDE_WIDTH}, got {width!r}')
+    scan = CaseWeek(case, week, seed, width)
+    img, lab = paint_soft_tissue(scan, body_outline(scan))
+    paint_bones(scan, img, lab)
+    paint_vessels(scan, img)
+    rectum = paint_rectum(scan, img)
+    bladder = paint_bladder(scan, img)
+    paint_seminal_vesicles(scan, img)
+    prostate = paint_prostate(scan, img)
+    label_organs(lab, [(*bladder, 3), (*rectum, 4), (*prostate, 5)])
+    P = scan.patient
+    signal = img * coil_bias(scan) * np.float32(P['scale'] * scan.week['intensity'])
+    if not noise: return signal.astype(np.float64), lab
+    return rician_magnitude(signal, np.float32(P['noise'] * P['scale']), scan.week['noise_seed']), lab
+
+# %% ../nbs/00_phantom.ipynb #e25fbcf9
+def show_phantom(img:np.ndarray, # (H, W) slice as stored
+                 mask:np.ndarray|None=None, # (H, W) labels 0..5, shown beside the image
+                 ax=None, # matplotlib axes (None: the current ones)
+                 title:str|None=None, # axes title
+                ):
+    "Show a phantom slice as stored (rows x columns), optionally with its mask beside it on the same axes."
+    ax = ax or plt.gca()
+    lo, hi = np.percentile(img, [0.5, 99.5])
+    show = (np.clip(img, lo, hi) - lo) / max(hi - lo, 1e-9)
+    if mask is not None:
+        cmap = colors.ListedColormap(['black', '0.55', 'white', 'gold', 'royalblue', 'crimson'])
+        rgb = cmap(mask.astype(int))[..., :3]
+        show = np.concatenate([np.repeat(show[..., None], 3, -1), np.ones((show.shape[0], 3, 3)), rgb], 1)
+    ax.imshow(show, cmap='gray', interpolation='nearest')
+    ax.set_xticks([]); ax.set_yticks([])
+    if title: ax.set_title(title, fontsize=9)
+    return ax
+
+# %% ../nbs/00_phantom.ipynb #5215a331
 @lru_cache(maxsize=8)
-def _cached_volume(case, week, seed, width, noise):
-    return phantom_volume(case, week, seed, width, noise)
-
+def _cached_volume(case, week, seed, width, noise): return phantom_volume(case, week, seed, width, noise)
 
 def phantom_slice(case:int=1, # case number (patient), >= 1
                   week:int=0, # week number, >= 0
@@ -423,24 +657,7 @@ def phantom_slice(case:int=1, # case number (patient), >= 1
     img, lab = _cached_volume(case, week, seed, width, noise)
     return img[slice].copy(), lab[slice].copy()
 
-# %% ../nbs/00_phantom.ipynb #e25fbcf9
-def show_phantom(img, mask=None, ax=None, title=None):
-    "Show a phantom slice as stored (rows x columns), optionally with its mask beside it on the same axes."
-    from matplotlib import colors
-    import matplotlib.pyplot as plt
-    ax = ax or plt.gca()
-    lo, hi = np.percentile(img, [0.5, 99.5])
-    show = (np.clip(img, lo, hi) - lo) / max(hi - lo, 1e-9)
-    if mask is not None:
-        cmap = colors.ListedColormap(['black', '0.55', 'white', 'gold', 'royalblue', 'crimson'])
-        rgb = cmap(mask.astype(int))[..., :3]
-        show = np.concatenate([np.repeat(show[..., None], 3, -1), np.ones((show.shape[0], 3, 3)), rgb], 1)
-    ax.imshow(show, cmap='gray', interpolation='nearest')
-    ax.set_xticks([]); ax.set_yticks([])
-    if title: ax.set_title(title, fontsize=9)
-    return ax
-
-# %% ../nbs/00_phantom.ipynb #ab0ecff5
+# %% ../nbs/00_phantom.ipynb #81afe0e1
 def phantom_plan(cases:int|None=None, # number of patients (None: DEFAULT_PHANTOM_CASES); at least 3
                  seed:int=0, # data set seed
                 ) -> list: # dicts(split, case, week, width, singleton) in split, case, week order
@@ -455,16 +672,16 @@ def phantom_plan(cases:int|None=None, # number of patients (None: DEFAULT_PHANTO
     plan = []
     for case in range(1, n + 1):
         split = 'train' if case <= n_train else 'validate' if case <= n_train + held else 'test'
-        r = _rng(seed, case, 4)
-        first = int(r.integers(0, 3))
-        weeks = [first, first + int(r.integers(1, 4))] if split == 'train' and case % 2 == 1 else [first]
+        rng = random_stream(seed, case, 4)
+        first = int(rng.integers(0, 3))
+        weeks = [first, first + int(rng.integers(1, 4))] if split == 'train' and case % 2 == 1 else [first]
         for week in weeks:
             wide = split == 'train' and case == (n_train + 1) // 2 and week == weeks[0]
             plan.append(dict(split=split, case=case, week=week, width=WIDE_WIDTH if wide else WIDTH,
                              singleton=len(plan) % 4 == 1))
     return plan
 
-
+# %% ../nbs/00_phantom.ipynb #bca32d16
 def phantom_files(entry:dict, # one row of `phantom_plan`
                   root:Path|str='.', # data set root
                  ) -> list: # [(image path, mask path)] for slices 0..59
@@ -474,29 +691,51 @@ def phantom_files(entry:dict, # one row of `phantom_plan`
     return [(img_dir / f'case_{case:03d}_week_{week}_slice_{s}.nii.gz',
              seg_dir / f'seg_{case:03d}_week_{week}_slice_{s}.nii.gz') for s in range(SLICES)]
 
-# %% ../nbs/00_phantom.ipynb #b0d07606
-_AFFINE_SPACING = (1.5, 1.5, 2.5)   # mm: pixel rows, pixel columns, slice thickness
+# %% ../nbs/00_phantom.ipynb #5be5d753
+VOXEL_SIZE_MM = (1.5, 1.5, 2.5)   # pixel rows, pixel columns, slice thickness
 
-
-def _save_nifti(path:Path, array:np.ndarray, slice_index:int):
-    "Write `array` as a gzipped NIfTI-1 file atomically (temporary file in the same folder, then os.replace)."
-    affine = np.diag([*_AFFINE_SPACING, 1.0])
-    affine[2, 3] = slice_index * _AFFINE_SPACING[2]
+def nifti_bytes(array:np.ndarray, # (H, W) or (H, W, 1) slice: float64 image or uint8 mask
+                slice_index:int, # where the slice lies (sets the affine's z offset)
+               ) -> bytes:
+    "A slice as the bytes of a gzipped NIfTI-1 file; the same array always gives the same bytes."
+    affine = np.diag([*VOXEL_SIZE_MM, 1.0])
+    affine[2, 3] = slice_index * VOXEL_SIZE_MM[2]
     img = nib.Nifti1Image(array, affine)
     img.header.set_xyzt_units('mm')
-    data = gzip.compress(img.to_bytes(), compresslevel=1, mtime=0)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
+    return gzip.compress(img.to_bytes(), compresslevel=1, mtime=0)
 
+def save_nifti_slice(path:Path, # destination .nii.gz
+                     array:np.ndarray, # the slice
+                     slice_index:int, # its index in the case-week
+                    ) -> Path:
+    "Write one slice file atomically."
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(nifti_bytes(array, slice_index)))
 
-def _phantom_folders(root):
-    return [root / f'keras_slices{kind}_{split}' for split in SPLITS for kind in ('', '_seg')]
+# %% ../nbs/00_phantom.ipynb #2512d063
+def write_case_week(entry:dict, # one row of `phantom_plan`
+                    root:Path|str, # data set root
+                    seed:int=0, # data set seed
+                   ) -> int: # number of files written
+    "Generate one case-week and write its 60 images and 60 masks."
+    vol, seg = phantom_volume(entry['case'], entry['week'], seed, entry['width'])
+    files = phantom_files(entry, root)
+    for s, (img_path, seg_path) in enumerate(files):
+        img, lab = vol[s], seg[s]
+        if entry['singleton']: img, lab = img[..., None], lab[..., None]   # (H, W) -> (H, W, 1)
+        save_nifti_slice(img_path, img, s)
+        save_nifti_slice(seg_path, lab, s)
+    return 2 * len(files)
 
+# %% ../nbs/00_phantom.ipynb #b38c85c1
+def read_manifest(root:Path|str, # data set root
+                 ) -> dict|None: # None: no manifest; {}: a manifest that does not parse
+    "The `phantom.json` of a phantom folder."
+    manifest = Path(root) / MANIFEST
+    if not manifest.exists(): return None
+    try: return json.loads(manifest.read_text())
+    except ValueError: return {}
 
+# %% ../nbs/00_phantom.ipynb #495ba170
 def write_phantom_dataset(out:Path|str=DEFAULT_PHANTOM_DIR, # root folder; keras_slices_* folders go inside
                           cases:int|None=None, # number of patients (None: DEFAULT_PHANTOM_CASES = 12); >= 3
                           seed:int=0, # data set seed: the same seed gives byte-identical files
@@ -504,15 +743,10 @@ def write_phantom_dataset(out:Path|str=DEFAULT_PHANTOM_DIR, # root folder; keras
                           verbose:bool=True, # print one line when done
                          ) -> Path: # the root folder
     "Write a phantom HipMRI data set in the real layout (see above for what a second call does)."
-    root = Path(out)
-    plan = phantom_plan(cases, seed)
+    root, plan = Path(out), phantom_plan(cases, seed)
     settings = dict(format='hipvq-phantom-1', cases=len({p['case'] for p in plan}), seed=int(seed), slices=SLICES)
-    manifest = root / MANIFEST
-    old = None
-    if manifest.exists():
-        try: old = json.loads(manifest.read_text())
-        except ValueError: old = {}
-    folders = _phantom_folders(root)
+    old = read_manifest(root)
+    folders = [root / f'keras_slices{kind}_{split}' for split in SPLITS for kind in ('', '_seg')]
     existing = {f for d in folders if d.is_dir() for f in d.glob('*.nii.gz')}
     if existing and old is None:
         raise ValueError(f'{root}: holds {len(existing)} .nii.gz files but no {MANIFEST}; expected an empty folder '
@@ -525,30 +759,17 @@ def write_phantom_dataset(out:Path|str=DEFAULT_PHANTOM_DIR, # root folder; keras
     start = time.perf_counter()
     for d in folders:
         d.mkdir(parents=True, exist_ok=True)
-        for f in d.glob('.*.tmp'): f.unlink()                          # leftovers of an interrupted run
+        for f in d.glob('.*.tmp*'): f.unlink()                         # leftovers of an interrupted run
     for f in existing - set(wanted): f.unlink()                        # stale files of other settings
-    _write_json(manifest, dict(settings=settings, complete=False))
+    atomic_write_text(root / MANIFEST, json.dumps(dict(settings=settings, complete=False), indent=1))
     written = 0
     for p in plan:
-        files = phantom_files(p, root)
-        if same and all(i in existing and m in existing for i, m in files): continue   # resume
-        vol, seg = phantom_volume(p['case'], p['week'], seed, p['width'])
-        for s, (img_path, seg_path) in enumerate(files):
-            img, lab = vol[s], seg[s]
-            if p['singleton']: img, lab = img[..., None], lab[..., None]   # (H, W) -> (H, W, 1)
-            _save_nifti(img_path, img, s)
-            _save_nifti(seg_path, lab, s)
-        written += 2 * len(files)
-    _write_json(manifest, dict(settings=settings, complete=True, files=len(wanted),
-                               splits={sp: sorted({p['case'] for p in plan if p['split'] == sp}) for sp in SPLITS}))
+        if same and all(i in existing and m in existing for i, m in phantom_files(p, root)): continue   # resume
+        written += write_case_week(p, root, seed)
+    splits = {sp: sorted({p['case'] for p in plan if p['split'] == sp}) for sp in SPLITS}
+    done = dict(settings=settings, complete=True, files=len(wanted), splits=splits)
+    atomic_write_text(root / MANIFEST, json.dumps(done, indent=1))
     if verbose:
-        n_slices = len(wanted) // 2
         print(f'wrote {written} files to {root} in {time.perf_counter() - start:.1f} s '
-              f'(data set: {n_slices} slices with masks, {settings["cases"]} cases, seed {seed})')
+              f'(data set: {len(wanted) // 2} slices with masks, {settings["cases"]} cases, seed {seed})')
     return root
-
-
-def _write_json(path, obj):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(json.dumps(obj, indent=1))
-    os.replace(tmp, path)
