@@ -3,7 +3,7 @@
 #   bash dev.sh demo     set up, then train + evaluate on the embedded phantom data (`hipvq demo`)
 #   bash dev.sh test     set up, then run every notebook's tests (nbdev's runner, 2 workers)
 #   bash dev.sh setup    only set up
-# Extra arguments go to the job, e.g. `bash dev.sh test nbs/03_model.ipynb` or `bash dev.sh demo --epochs 2`.
+# Extra arguments go to the job, e.g. `bash dev.sh test nbs/04_model.ipynb` or `bash dev.sh demo --epochs 2`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
