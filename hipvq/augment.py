@@ -172,7 +172,8 @@ class BatchAffine(BatchOp):
         theta = affine_theta(params['angle'], pixels, params['scale'], params['shear'], (H, W), self.transform.center)
         fill = self.transform.fill
         if isinstance(fill, (list, tuple)): fill = fill[0]
-        return affine_warp(x, theta, getattr(self.transform.interpolation, 'value', self.transform.interpolation), fill)
+        mode = getattr(self.transform.interpolation, 'value', self.transform.interpolation)
+        return affine_warp(x, theta, 'nearest' if mode == 'nearest-exact' else mode, fill)   # grid_sample has no nearest-exact
 
 # %% ../nbs/02_augment.ipynb #9f05a372
 class BatchColorJitter(BatchOp):
