@@ -107,15 +107,17 @@ def run_demo(config:str|Path|None=None, # demo config (default: the shipped conf
     "Write the phantom data if missing, train, evaluate the test split, sample new slices; return the summary."
     from hipvq.config import load_config
     from hipvq.evaluate import evaluate_run
-    from hipvq.phantom import write_phantom_dataset
+    from hipvq.phantom import read_manifest, write_phantom_dataset
     from hipvq.prior import sample_run
     from hipvq.train import fit
     start = time.time()
     config = Path(config) if config else find_config('demo.yaml')
     overrides = [*overrides, *([f'data_root={data}'] if data is not None else [])]
     root = demo_data_root(config, overrides)
-    if (root/'keras_slices_train').is_dir(): print(f'hipvq demo: using the data set in {root}', flush=True)
-    else:
+    manifest = read_manifest(root)            # a phantom's manifest; None for other data (the real set)
+    if (root/'keras_slices_train').is_dir() and (manifest is None or manifest.get('complete')):
+        print(f'hipvq demo: using the data set in {root}', flush=True)
+    else:                                     # missing, or a phantom whose writing was interrupted: write (resumes)
         print(f'hipvq demo: writing the phantom data set to {root} ...', flush=True)
         write_phantom_dataset(root, cases=cases, seed=seed)
     run_dir = Path(fit(load_config(config, overrides=overrides)))
