@@ -239,13 +239,14 @@ def slice_cache_path(cache_dir, # folder of the caches
                      files:list, # the files to decode
                      settings:dict, # every setting the decoded slices depend on
                     ) -> Path:
-    "The cache file of `files` decoded with `settings`, named by a SHA-256 of both (resolved names, sizes, mtimes)."
+    "The cache file of `files` decoded with `settings`: named by folder, settings and file count, then a SHA-256 of the files (names, sizes, mtimes)."
     h = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for f in files:
         st = f.stat()
         h.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    tag = hashlib.sha256(str(Path(files[0]).resolve().parent).encode()).hexdigest()[:8]
-    return Path(cache_dir) / f"hipvq-slices-{Path(files[0]).parent.name}-{tag}-{h.hexdigest()[:20]}.npz"
+    source = hashlib.sha256(f"{Path(files[0]).resolve().parent}\0{json.dumps(settings, sort_keys=True)}".encode())
+    stem = f"hipvq-slices-{Path(files[0]).parent.name}-{source.hexdigest()[:8]}-n{len(files)}"   # folder, settings, count
+    return Path(cache_dir) / f"{stem}-{h.hexdigest()[:20]}.npz"
 
 # %% ../nbs/01_data.ipynb #a2b33433
 def read_slice_cache(path, # a cache file from `slice_cache_path`
@@ -267,7 +268,7 @@ def read_slice_cache(path, # a cache file from `slice_cache_path`
 def write_slice_cache(path, # a cache file from `slice_cache_path`
                       images, keep, skipped, constant, # what `stack_slices` returned
                      ) -> Path:
-    "Save the decoded slices atomically and delete the older caches of the same source."
+    "Save the decoded slices atomically; delete stale caches of the same folder, settings and count (files changed since)."
     def write(tmp):
         with open(tmp, 'wb') as f:
             np.savez(f, images=images, keep=np.array(keep, np.int64), constant=np.array(constant, np.int64),
