@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 import torchvision.transforms.v2 as T
 
+from .runs import one_line
+
 # %% ../nbs/02_augment.ipynb #63825415
 def flip_images(x:torch.Tensor, # (B, C, H, W) batch
                 flipped:torch.Tensor, # (B,) bool, True where the image is flipped
@@ -200,8 +202,6 @@ TRANSFORM_NAMES = sorted(n for n, c in vars(T).items()
                          if isinstance(c, type) and issubclass(c, T.Transform) and n not in UNSUPPORTED)
 
 # %% ../nbs/02_augment.ipynb #a87b64a3
-def _one_line(error): return ' '.join(str(error).split())
-
 def parse_transform_spec(spec, # a list of {name: ..., params: {...}} entries, or None
                         ) -> list[tuple[str, dict]]:
     "`(name, params)` pairs from a transforms list in the reference implementation's spelling."
@@ -241,13 +241,13 @@ def build_op(name:str, # a torchvision.transforms.v2 class name
     unknown = [k for k in params if k not in signature.parameters]
     if unknown: raise TransformSpecError(f"{name}: unknown parameter{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))} {valid}")
     try: signature.bind(**params)
-    except TypeError as e: raise TransformSpecError(f"{name}: {_one_line(e)} {valid}") from None
+    except TypeError as e: raise TransformSpecError(f"{name}: {one_line(e, None)} {valid}") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')                         # ToTensor's deprecation
             transform = getattr(T, name)(**params)
     except Exception as e:
-        raise TransformSpecError(f"{name}({', '.join(f'{k}={v!r}' for k, v in params.items())}): {_one_line(e)} {valid}") from None
+        raise TransformSpecError(f"{name}({', '.join(f'{k}={v!r}' for k, v in params.items())}): {one_line(e, None)} {valid}") from None
     if name == 'Normalize' and not all(torch.allclose(torch.as_tensor(v, dtype=torch.float64), torch.tensor(0.5, dtype=torch.float64))
                                        for v in (transform.mean, transform.std)):
         raise TransformSpecError(f"Normalize(mean={transform.mean}, std={transform.std}): only mean 0.5, std 0.5 is supported "

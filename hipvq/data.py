@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .runs import atomic_write
+from .runs import atomic_write, one_line
 
 # %% ../nbs/01_data.ipynb #00a15c97
 SliceId = namedtuple('SliceId', ['case', 'week', 'slice'])
@@ -102,7 +102,7 @@ class SliceError(ValueError):
         self.path, self.reason = Path(path), ' '.join(str(reason).split())
         super().__init__(f"{self.path}: {self.reason}")
 
-def _short(e): return f"{type(e).__name__}: {' '.join(str(e).split())}"[:160]
+
 
 # %% ../nbs/01_data.ipynb #7c7e00d0
 def read_nifti(path, # a .nii.gz (or .nii) file
@@ -113,16 +113,16 @@ def read_nifti(path, # a .nii.gz (or .nii) file
     raw = path.read_bytes()
     if raw[:2] == b'\x1f\x8b':                                   # gzip magic
         try: raw = gzip.decompress(raw)
-        except Exception as e: raise SliceError(path, f"corrupt or truncated gzip ({_short(e)})") from None
+        except Exception as e: raise SliceError(path, f"corrupt or truncated gzip ({type(e).__name__}: {one_line(e, 140)})") from None
     elif path.name.lower().endswith('.gz'):
         raise SliceError(path, f"not a gzip file (starts with {raw[:8]!r}; expected a gzip-compressed NIfTI .nii.gz)")
     if raw[344:348] == b'n+1\0': cls = nib.Nifti1Image                  # single-file NIfTI-1 magic
     elif raw[4:8] == b'n+2\0': cls = nib.Nifti2Image
     else: raise SliceError(path, f"not a NIfTI file (no NIfTI-1/2 header in its {len(raw)} bytes)")
     try: image = cls.from_bytes(raw)
-    except Exception as e: raise SliceError(path, f"corrupt NIfTI header ({_short(e)})") from None
+    except Exception as e: raise SliceError(path, f"corrupt NIfTI header ({type(e).__name__}: {one_line(e, 140)})") from None
     try: return image.get_fdata(dtype=np.float64)
-    except Exception as e: raise SliceError(path, f"corrupt or truncated image data ({_short(e)})") from None
+    except Exception as e: raise SliceError(path, f"corrupt or truncated image data ({type(e).__name__}: {one_line(e, 140)})") from None
 
 # %% ../nbs/01_data.ipynb #a66cb981
 def read_slice(path, # a .nii.gz (or .nii) file holding one 2D slice
@@ -261,7 +261,7 @@ def read_slice_cache(path, # a cache file from `slice_cache_path`
         assert images.dtype == np.uint8 and len(images) == len(keep) and len(keep) + len(skipped) == n_files
         return images, keep, skipped, constant
     except Exception as e:
-        warnings.warn(f"{path}: ignoring an unreadable cache ({_short(e)}); rebuilding it")
+        warnings.warn(f"{path}: ignoring an unreadable cache ({type(e).__name__}: {one_line(e, 140)}); rebuilding it")
         return None
 
 # %% ../nbs/01_data.ipynb #743aea47

@@ -17,8 +17,8 @@ from .model import VQVAE
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'atomic_write', 'atomic_write_text', 'atomic_save', 'save_figure', 'write_csv', 'read_csv',
-           'log_line', 'rng_state', 'set_rng_state', 'seed_everything', 'unwrap', 'make_checkpoint', 'read_checkpoint',
-           'load_model', 'plot_metrics', 'plot_reconstructions']
+           'log_line', 'rng_state', 'set_rng_state', 'seed_everything', 'unwrap', 'make_checkpoint', 'one_line',
+           'read_checkpoint', 'load_model', 'plot_metrics', 'plot_reconstructions']
 
 # %% ../nbs/06_runs.ipynb #931c0155
 def atomic_write(path, # destination file
@@ -140,7 +140,11 @@ def make_checkpoint(model:torch.nn.Module, # the model (wrappers are removed)
             'config': config, 'epoch': epoch, 'torch_version': str(torch.__version__), **extra}
 
 # %% ../nbs/06_runs.ipynb #e52bcfa0
-def _one_line(error:Exception, limit:int=200) -> str: return ' '.join(str(error).split())[:limit]
+def one_line(error:Exception, # an exception whose message may span lines
+             limit:int|None=200, # at most this many characters (None: all)
+            ) -> str:
+    "The exception's message on one line (whitespace collapsed), for one-line errors that quote another error."
+    return ' '.join(str(error).split())[:limit]
 
 def read_checkpoint(path, # a .pth file, or a run directory (its latest_model.pth)
                     formats:tuple=(CHECKPOINT_FORMAT,), # the `format` tags accepted
@@ -150,7 +154,7 @@ def read_checkpoint(path, # a .pth file, or a run directory (its latest_model.pt
     if path.is_dir(): path = path/'latest_model.pth'
     if not path.is_file(): raise FileNotFoundError(f'{path}: checkpoint not found')
     try: checkpoint = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f'{path}: not a readable checkpoint ({_one_line(e)})') from None
+    except Exception as e: raise ValueError(f'{path}: not a readable checkpoint ({one_line(e)})') from None
     if isinstance(checkpoint, dict) and checkpoint.get('format') in formats: return checkpoint
     if isinstance(checkpoint, dict) and checkpoint and all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
         return {'format': 'state_dict', 'state_dict': checkpoint}   # a bare state_dict (the reference implementation's files)
@@ -167,7 +171,7 @@ def load_model(path, # a .pth checkpoint or a run directory (its latest_model.pt
     if params is None: raise ValueError(f'{path}: a bare state_dict needs model_parameters to build the model')
     model = VQVAE(**params)
     try: model.load_state_dict(checkpoint['state_dict'])
-    except RuntimeError as e: raise ValueError(f'{path}: weights do not fit VQVAE({params}): {_one_line(e, 300)}') from None
+    except RuntimeError as e: raise ValueError(f'{path}: weights do not fit VQVAE({params}): {one_line(e, 300)}') from None
     return model.to(device).eval(), checkpoint.get('config')
 
 # %% ../nbs/06_runs.ipynb #bd9ae050
