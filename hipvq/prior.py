@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from .learner import Callback, DeviceCB, Learner, LogCB, MetricsCB, OptimizerCB, SchedulerCB
 from .metrics import ssim
 from .runs import atomic_save, load_model, read_checkpoint, save_figure
+from .evaluate import resolve_checkpoint
 from .train import build_dataset
 
 # %% auto #0
@@ -268,13 +269,11 @@ def plot_samples(images:torch.Tensor, # (N,1,H,W) in [-1,1]
     return fig##CODE
 #| export
 def run_codes(run_dir:Path, # a run directory written by `hipvq train`
-              checkpoint:str='best', # VQ-VAE weights: 'best' or 'latest'
+              checkpoint:str='best', # VQ-VAE weights: 'best', 'latest' or a checkpoint path
               nb_bins:int=6, device='cpu', # slice-position bins (0: none), and where to encode
              ) -> dict:
     "The run's VQ-VAE and the code maps and labels of its training and validation slices."
-    path = Path(run_dir)/f'{checkpoint}_model.pth'
-    if not path.is_file(): raise FileNotFoundError(f'{path} does not exist (train the run first)')
-    vqvae, config = load_model(path, device=device)
+    vqvae, config = load_model(resolve_checkpoint(run_dir, checkpoint), device=device)
     train, val = build_dataset(config, 'train'), build_dataset(config, 'validate')
     labels = lambda ds: slice_position_labels(ds.ids, nb_bins) if nb_bins else None
     return dict(vqvae=vqvae, config=config, train=train, val=val, codes=encode_dataset(vqvae, train, device=device),
