@@ -6,7 +6,7 @@
 __all__ = ['SliceId', 'SPLITS', 'INTENSITY_MODES', 'SHAPE_POLICIES', 'CACHE_VERSION', 'parse_slice_name', 'list_slices',
            'split_dirs', 'dataset_dirs', 'SliceError', 'read_nifti', 'read_slice', 'scale_intensity', 'fit_shape',
            'decode_slice', 'decode_files', 'stack_slices', 'slice_cache_path', 'read_slice_cache', 'write_slice_cache',
-           'check_slice_settings', 'HipMRISlices', 'epoch_indices', 'BatchLoader']
+           'check_slice_settings', 'HipMRISlices', 'epoch_order', 'epoch_indices', 'BatchLoader']
 
 # %% ../nbs/01_data.ipynb #c2f0dcf9
 import gzip, hashlib, json, math, os, re, warnings
@@ -368,6 +368,17 @@ def __repr__(self:HipMRISlices):
             f"intensity={self.intensity!r}, shape_policy={self.shape_policy!r}, skipped={len(self.skipped)})")
 
 # %% ../nbs/01_data.ipynb #7114b3a4
+def epoch_order(n:int, # data-set size
+                epoch:int, # the epoch: with `seed`, it fixes the order
+                shuffle:bool=False, # a random order (else 0, 1, ..., n-1)
+                seed:int=0, # seed of the shuffles
+                world_size:int=1, # number of processes: the order is padded to a multiple of it
+               ) -> torch.Tensor:
+    "An epoch's order of the data set, padded by wrapping around to a multiple of `world_size`."
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch)) if shuffle else torch.arange(n)
+    total = -(-n // world_size) * world_size
+    return torch.cat([order, order.repeat(-(-total // n))[:total - n]]) if total > n else order
+
 def epoch_indices(n:int, # data-set size
                   epoch:int, # the epoch: with `seed`, it fixes the order
                   shuffle:bool=False, # a random order (else 0, 1, ..., n-1)
@@ -375,10 +386,7 @@ def epoch_indices(n:int, # data-set size
                   rank:int=0, world_size:int=1, # this process, and the number of processes
                  ) -> torch.Tensor:
     "Rank `rank`'s share of an epoch's order: its positions rank, rank + world_size, ... (the order padded by wrapping around)."
-    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch)) if shuffle else torch.arange(n)
-    total = -(-n // world_size) * world_size
-    if total > n: order = torch.cat([order, order.repeat(-(-total // n))[:total - n]])
-    return order[rank::world_size]
+    return epoch_order(n, epoch, shuffle, seed, world_size)[rank::world_size]
 
 # %% ../nbs/01_data.ipynb #6f9943b8
 class BatchLoader:
@@ -424,10 +432,14 @@ class BatchLoader:
         return x if self.transforms is None else self.transforms(x, generator)
 
     def __iter__(self):
-        epoch = self.epoch
-        order = self.indices(epoch)
-        generator = torch.Generator().manual_seed((self.seed * 1_000_003 + epoch) * 1009 + self.rank + 7)
-        for start in range(0, len(order), self.batch_size): yield self.batch(order[start:start + self.batch_size], generator)
+        epoch, P = self.epoch, self.world_size
+        generator = torch.Generator().manual_seed((self.seed * 1_000_003 + epoch) * 1009 + 7)   # the same on every rank
+        if self.transforms is None or P == 1:
+            order = self.indices(epoch)
+            for start in range(0, len(order), self.batch_size): yield self.batch(order[start:start + self.batch_size], generator)
+        else:       # augment the whole global batch, keep this rank's share: every rank draws what one process draws
+            order, size = epoch_order(len(self.dataset), epoch, self.shuffle, self.seed, P), self.batch_size * P
+            for start in range(0, len(order), size): yield self.batch(order[start:start + size], generator)[self.rank::P]
         self.epoch = epoch + 1
 
     def __repr__(self):
