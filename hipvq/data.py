@@ -431,17 +431,20 @@ class BatchLoader:
         else: x = torch.stack([self.dataset[int(i)] for i in indices]).to(self.device).float()
         return x if self.transforms is None else self.transforms(x, generator)
 
-    def __iter__(self):
-        epoch, P = self.epoch, self.world_size
-        generator = torch.Generator().manual_seed((self.seed * 1_000_003 + epoch) * 1009 + 7)   # the same on every rank
-        if self.transforms is None or P == 1:
-            order = self.indices(epoch)
-            for start in range(0, len(order), self.batch_size): yield self.batch(order[start:start + self.batch_size], generator)
-        else:       # augment the whole global batch, keep this rank's share: every rank draws what one process draws
-            order, size = epoch_order(len(self.dataset), epoch, self.shuffle, self.seed, P), self.batch_size * P
-            for start in range(0, len(order), size): yield self.batch(order[start:start + size], generator)[self.rank::P]
-        self.epoch = epoch + 1
-
     def __repr__(self):
         return (f"BatchLoader({len(self)} batches of {self.batch_size}, shuffle={self.shuffle}, device={str(self.device)!r}, "
                 f"rank {self.rank}/{self.world_size}, transforms={self.transforms!r})")
+
+# %% ../nbs/01_data.ipynb #d218d0dc
+@patch
+def __iter__(self:BatchLoader):
+    "This rank's batches of the current epoch, then the epoch advances by one."
+    epoch, P = self.epoch, self.world_size
+    generator = torch.Generator().manual_seed((self.seed * 1_000_003 + epoch) * 1009 + 7)   # the same on every rank
+    if self.transforms is None or P == 1:
+        order = self.indices(epoch)
+        for start in range(0, len(order), self.batch_size): yield self.batch(order[start:start + self.batch_size], generator)
+    else:       # augment the whole global batch, keep this rank's share: every rank draws what one process draws
+        order, size = epoch_order(len(self.dataset), epoch, self.shuffle, self.seed, P), self.batch_size * P
+        for start in range(0, len(order), size): yield self.batch(order[start:start + size], generator)[self.rank::P]
+    self.epoch = epoch + 1
