@@ -18,11 +18,12 @@ from .model import ModelParameterError, describe_value, did_you_mean, is_int, is
 from .runs import atomic_write_text
 
 # %% auto #0
-__all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRAIN_KEYS', 'PREDICT_KEYS', 'SCHEMAS',
-           'OVERRIDE_PATTERN', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml', 'Key',
-           'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device', 'cpu_has_native_bf16', 'resolve_amp',
-           'check_model_parameters', 'split_dir', 'fill_defaults', 'check_image_shape', 'check_transforms',
-           'check_path', 'check_device', 'check_train_config', 'check_predict_config', 'load_config', 'save_config']
+__all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRAIN_KEYS', 'PREDICT_KEYS', 'SAMPLING_KEYS',
+           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader',
+           'read_yaml', 'Key', 'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device',
+           'cpu_has_native_bf16', 'resolve_amp', 'check_model_parameters', 'split_dir', 'fill_defaults',
+           'check_image_shape', 'check_transforms', 'check_path', 'check_device', 'check_train_config',
+           'check_predict_config', 'load_config', 'save_config']
 
 # %% ../nbs/05_config.ipynb #d5aee57f
 class ConfigError(ValueError):
@@ -191,7 +192,38 @@ PREDICT_KEYS = {
     'num_samples':     Key(None, 'int', 'use the first N slices (empty: all)', optional=True, low=1),
     'transforms':      Key([], 'list', "transforms applied before the model (the reference implementation's format)", optional=True),
 }
-SCHEMAS = {'train': TRAIN_KEYS, 'predict': PREDICT_KEYS}
+
+# %% ../nbs/05_config.ipynb #95ea0e7e
+SAMPLING_KEYS = {
+    'steps':       Key(12, 'int', 'decoding passes of the masked-code prior (each fixes the most confident codes)', low=1),
+    'temperature': Key(1.0, 'float', 'softmax temperature of the drawn codes (below 1: safer, less varied)', low=0, open_low=True),
+    'guidance':    Key(0.0, 'float', 'classifier-free guidance weight of the slice-position condition (0: none)', low=0),
+    'choice_temperature': Key(4.5, 'float', "scale of the Gumbel noise on the codes' confidence, annealed to 0", low=0),
+}
+PRIOR_KEYS = {
+    'checkpoint':    Key('best', 'str', "the VQ-VAE weights whose codes are modelled: 'best', 'latest' or a checkpoint path"),
+    'data_root':     Key(None, 'path', "a folder with keras_slices_train/validate to encode instead of the run's own (more "
+                         'slices for the prior; empty: the run\'s data)', optional=True),
+    'flip':          Key(True, 'bool', 'add the left-right mirrored slices, re-encoded (a mirrored code map is not the code map '
+                         'of the mirrored slice)'),
+    'nb_bins':       Key(6, 'int', 'slice-position classes of the condition (bins over the 60 slices; 0: unconditional)', low=0),
+    'prior_parameters': Key({}, 'dict', 'keyword arguments of hipvq.masked.MaskedCodePrior (nb_entries, code_shape and '
+                            'nb_classes come from the run and nb_bins)'),
+    'num_epochs':    Key(10, 'int', 'training epochs', low=1),
+    'time_budget_minutes': Key(None, 'float', 'stop after the first epoch that ends past this many minutes (empty: no limit)',
+                               optional=True, low=0, open_low=True),
+    'batch_size':    Key(32, 'int', 'code maps per optimisation step', low=1),
+    'learning_rate': Key(1e-3, 'float', 'AdamW peak learning rate of the one-cycle schedule', low=0, open_low=True),
+    'weight_decay':  Key(0.01, 'float', 'AdamW weight decay', low=0),
+    'label_dropout': Key(0.1, 'float', 'fraction of training maps shown with the null class (for guidance)', low=0),
+    'seed':          Key(0, 'int', 'seed of the masks, the shuffling and the initial weights', low=0),
+    'device':        COMMON_KEYS['device'],
+    'progress':      Key(True, 'bool', 'show tqdm progress bars'),
+    'quality_classifier': Key(True, 'bool', "after training, also train the sample-quality report's position classifier (about "
+                              'a minute; otherwise the first hipvq sample with a report trains it)'),
+    'sampling':      Key({}, 'dict', "hipvq sample's defaults", keys=SAMPLING_KEYS),
+}
+SCHEMAS = {'train': TRAIN_KEYS, 'predict': PREDICT_KEYS, 'prior': PRIOR_KEYS}
 
 # %% ../nbs/05_config.ipynb #3c6c6b64
 def describe_keys(kind:str='train', # 'train' or 'predict'
@@ -392,10 +424,10 @@ def check_predict_config(config:dict, source):
 # %% ../nbs/05_config.ipynb #349de371
 def load_config(path, # a YAML file, or an already loaded dict (validated again)
                 overrides=(), # 'key=value' / 'a.b=value' strings applied on top (`--set`)
-                kind:str='train', # 'train' or 'predict'
+                kind:str='train', # 'train', 'predict' or 'prior'
                ) -> dict:
     "Read, override, default-fill and validate a config; every key of the schema is present in the result."
-    if kind not in SCHEMAS: raise ValueError(f"kind: got {kind!r}, expected 'train' or 'predict'")
+    if kind not in SCHEMAS: raise ValueError(f"kind: got {kind!r}, expected one of {', '.join(SCHEMAS)}")
     if isinstance(path, dict): raw, source = copy.deepcopy(path), '<config>'
     else:
         source = str(path)
@@ -404,8 +436,9 @@ def load_config(path, # a YAML file, or an already loaded dict (validated again)
     raw = {} if raw is None else raw
     if not isinstance(raw, dict): raise ConfigError(source, None, f'expected a mapping of keys to values, got {describe_value(raw)}')
     config = fill_defaults(apply_overrides(raw, overrides, source), SCHEMAS[kind], source)
-    check_image_shape(config, source)
     check_device(config, source)
+    if kind == 'prior': return config       # its model parameters are checked where the prior is built
+    check_image_shape(config, source)
     (check_train_config if kind == 'train' else check_predict_config)(config, source)
     return config
 

@@ -12,12 +12,12 @@ from fastcore.basics import patch
 import torch
 from tqdm.auto import tqdm
 
-from .runs import atomic_save, log_line, make_checkpoint, rng_state, unwrap, write_csv
+from .runs import atomic_save, log_line, make_checkpoint, rng_state, set_rng_state, unwrap, write_csv
 
 # %% auto #0
 __all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'with_cbs', 'Learner', 'OptimizerCB',
            'MixedPrecisionCB', 'GradClipCB', 'SchedulerCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'LogCB',
-           'learner_state', 'load_learner_state', 'CheckpointCB', 'TimeBudgetCB']
+           'learner_state', 'load_learner_state', 'resume_learner', 'CheckpointCB', 'TimeBudgetCB']
 
 # %% ../nbs/07_learner.ipynb #96581322
 class CancelFitException(Exception): "Raise in a callback to end training cleanly (after_fit is skipped, cleanup_fit runs)."
@@ -290,23 +290,36 @@ def load_learner_state(learn:Learner, state:dict):
     for cb in learn.cbs:
         if hasattr(cb, 'state_key') and state.get(cb.state_key) is not None: cb.load_state_dict(state[cb.state_key])
 
+def resume_learner(learn:Learner, checkpoint:dict|None, # a latest checkpoint written by `CheckpointCB` (None: a new run)
+                  ) -> int:
+    "Put a latest checkpoint's weights, optimiser and callback states, history and random state into `learn`; return its epochs done."
+    if checkpoint is None: return 0
+    learn.raw_model.load_state_dict(checkpoint['state_dict'])
+    load_learner_state(learn, checkpoint)
+    learn.history = list(checkpoint['history'])
+    set_rng_state(checkpoint['rng'])
+    return checkpoint['epoch']
+
 # %% ../nbs/07_learner.ipynb #5062c2e3
 class CheckpointCB(Callback):
-    "best_model.pth at each new lowest `monitor`, latest_model.pth (resumable) after every epoch."
+    "The best checkpoint at each new lowest `monitor`, the latest (resumable) after every epoch."
     order = 30
     def __init__(self, run_dir, # the run directory
                  config:dict, # the run's config (saved in the checkpoints)
                  monitor:str='val_loss', # lower is better
                  best:float=math.inf, # the best value so far (a resumed run's)
-                 **extra): # more to save in latest_model.pth (e.g. world_size)
+                 make=make_checkpoint, # (model, config, epoch, **extra) -> the checkpoint dict (a prior has its own)
+                 names:tuple=('best_model.pth', 'latest_model.pth'), # file names of the best and the latest checkpoint
+                 **extra): # more to save in the latest checkpoint (e.g. world_size)
         self.run_dir, self.config, self.monitor, self.best, self.extra = run_dir, config, monitor, best, extra
+        self.make, (self.best_name, self.latest_name) = make, names
     def after_epoch(self, learn):
         m, epoch = learn.history[-1], learn.epoch + 1
         if learn.validating and m[self.monitor] < self.best:
             self.best = m[self.monitor]
-            atomic_save(make_checkpoint(learn.model, self.config, epoch, metrics=m), self.run_dir/'best_model.pth')
+            atomic_save(self.make(learn.model, self.config, epoch, metrics=m), self.run_dir/self.best_name)
         state = dict(learner_state(learn), rng=rng_state(), history=learn.history, best_val_loss=self.best, **self.extra)
-        atomic_save(make_checkpoint(learn.model, self.config, epoch, **state), self.run_dir/'latest_model.pth')
+        atomic_save(self.make(learn.model, self.config, epoch, **state), self.run_dir/self.latest_name)
 
 # %% ../nbs/07_learner.ipynb #ade7a0a4
 class TimeBudgetCB(Callback):

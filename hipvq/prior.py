@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_prior.ipynb #0843a62b
 from __future__ import annotations
-import math, time
+import math
 from pathlib import Path
 
 import torch
@@ -12,16 +12,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from .learner import Callback, DeviceCB, Learner, LogCB, MetricsCB, OptimizerCB, SchedulerCB
+from .learner import (Callback, CheckpointCB, DeviceCB, Learner, LogCB, MetricsCB, OptimizerCB, ProgressCB,
+                           SchedulerCB, resume_learner)
 from .metrics import ssim
-from .runs import atomic_save, load_model, read_checkpoint, save_figure
-from .evaluate import resolve_checkpoint
-from .train import build_dataset
+from .runs import atomic_save, one_line, read_checkpoint, save_figure, unwrap
 
 # %% auto #0
 __all__ = ['PRIOR_FORMAT', 'shift_down', 'shift_right', 'GatedLayer', 'CodePrior', 'slice_position_labels', 'encode_dataset',
-           'CodeMaps', 'NextCodeCB', 'prior_message', 'bits_per_code', 'fit_prior', 'sample_codes', 'sample_slices',
-           'save_prior', 'load_prior', 'nearest_ssim', 'plot_samples', 'run_codes', 'sample_run', 'sample_summary']
+           'CodeMaps', 'NextCodeCB', 'prior_message', 'bits_per_code', 'prior_callbacks', 'fit_prior', 'sample_codes',
+           'sample_slices', 'make_prior_checkpoint', 'save_prior', 'prior_classes', 'load_prior', 'nearest_ssim',
+           'plot_samples']
 
 # %% ../nbs/11_prior.ipynb #35d54b99
 def shift_down(x:torch.Tensor) -> torch.Tensor:
@@ -111,26 +111,29 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
                    dataset, # `HipMRISlices`: batches come straight from its in-memory store
                    batch_size:int=64,
                    device:str|torch.device='cpu',
+                   flip:bool=False, # encode the left-right mirrored images instead
                   ) -> torch.Tensor:
-    "Code maps (N, h, w) long of every image of `dataset`."
+    "Code maps (N, h, w) long of every image of `dataset` (or of its mirror image)."
     vqvae = vqvae.to(device).eval()
     out = []
     for start in range(0, len(dataset), batch_size):
         x = dataset.batch(torch.arange(start, min(start + batch_size, len(dataset))), device)
-        out.append(vqvae.encode(x).cpu())          # (B,1,H,W) -> (B,h,w)
+        out.append(vqvae.encode(x.flip(-1) if flip else x).cpu())          # (B,1,H,W) -> (B,h,w)
     return torch.cat(out)
 
 # %% ../nbs/11_prior.ipynb #15bbd566
 class CodeMaps:
-    "Batches `(codes (B,h,w), labels (B,) or None)` of code maps, reshuffled every epoch by its own generator."
+    "Batches `(codes (B,h,w), labels (B,) or None)` of code maps; shuffled in an order fixed by (seed, epoch)."
     def __init__(self, codes:torch.Tensor, # (N,h,w) long code maps
                  labels:torch.Tensor|None=None, # (N,) condition labels
                  batch_size:int=32, shuffle:bool=False, seed:int=0):
-        self.codes, self.labels, self.batch_size, self.shuffle = codes, labels, batch_size, shuffle
-        self.generator = torch.Generator().manual_seed(seed)
+        self.codes, self.labels, self.batch_size, self.shuffle, self.seed = codes, labels, batch_size, shuffle, seed
+        self.epoch = 0
+    def set_epoch(self, epoch:int): self.epoch = epoch     # the Learner calls this: a resumed run sees the same order
     def __len__(self): return math.ceil(len(self.codes) / self.batch_size)
     def __iter__(self):
-        order = torch.randperm(len(self.codes), generator=self.generator) if self.shuffle else torch.arange(len(self.codes))
+        g = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
+        order = torch.randperm(len(self.codes), generator=g) if self.shuffle else torch.arange(len(self.codes))
         for idx in order.split(self.batch_size):
             yield self.codes[idx], (self.labels[idx] if self.labels is not None else None)
 
@@ -146,12 +149,13 @@ class NextCodeCB(Callback):
 
 # %% ../nbs/11_prior.ipynb #bb224d5f
 def prior_message(m:dict, n_epochs:int) -> str:
-    "The prior's log line for one epoch."
+    "The prior's log line for one epoch (with the accuracy on masked codes when the task reports it)."
+    accuracy = f", val accuracy {m['val_accuracy']:.3f}" if 'val_accuracy' in m else ''
     return (f"Prior epoch [{m['epoch']}/{n_epochs}], train bits/code {m['train_bits']:.3f}, "
-            f"val bits/code {m['val_bits']:.3f}, {m['seconds']:.1f} s")
+            f"val bits/code {m['val_bits']:.3f}{accuracy}, {m['seconds']:.1f} s")
 
 def bits_per_code(prior, codes, labels=None, batch_size:int=64) -> float:
-    "Mean negative log-likelihood of `codes` (N,h,w) under `prior`, in bits per code."
+    "Mean negative log-likelihood of `codes` (N,h,w) under the PixelCNN `prior`, in bits per code."
     prior.eval(); total, n = 0.0, 0
     device = next(prior.parameters()).device
     with torch.no_grad():
@@ -162,29 +166,43 @@ def bits_per_code(prior, codes, labels=None, batch_size:int=64) -> float:
     return total / n / math.log(2)
 
 # %% ../nbs/11_prior.ipynb #8db65831
-def fit_prior(prior:CodePrior, # the model to train (in place)
+def prior_callbacks(run_dir:Path, # where the log, the metrics and the checkpoints go
+                    config:dict|None, epochs:int, # saved in the checkpoints (None: no checkpoints); the fit's length
+                    best:float=math.inf, verbose:bool=True, progress:bool=False):
+    "A prior run's files: prior.log, prior_metrics.csv, prior_best.pth, prior_latest.pth (resumable), and a progress bar."
+    cbs = [LogCB(run_dir, lambda m: prior_message(m, epochs), echo=verbose, log_name='prior.log', csv_name='prior_metrics.csv')]
+    if config is not None:
+        cbs.append(CheckpointCB(run_dir, config, best=best, make=make_prior_checkpoint, names=('prior_best.pth', 'prior_latest.pth')))
+    return cbs + ([ProgressCB(show=('loss', 'accuracy'))] if progress else [])
+
+# %% ../nbs/11_prior.ipynb #72f29c29
+def fit_prior(prior:nn.Module, # the model to train (in place): a `CodePrior` or a `hipvq.masked.MaskedCodePrior`
               codes:torch.Tensor, # training code maps (N,h,w)
               labels:torch.Tensor|None=None, # condition labels (N,)
               val_codes:torch.Tensor|None=None, # held-out code maps for the bits/code curve
               val_labels:torch.Tensor|None=None, # their labels
-              epochs:int=10, batch_size:int=32, lr:float=3e-3, # schedule: Adam with a one-cycle learning rate
+              task:Callback|None=None, # the prior's task (None: `NextCodeCB`, the PixelCNN's)
+              epochs:int=10, batch_size:int=32, lr:float=3e-3, weight_decay:float=0.0, # AdamW, one-cycle learning rate
               device:str|torch.device='cpu', seed:int=0, # where, and the shuffling's seed
-              run_dir=None, verbose:bool=True, # write prior.log and prior_metrics.csv there; print the log lines
+              run_dir=None, verbose:bool=True, progress:bool=False, # logs there (`prior_callbacks`); print lines; a bar
+              config:dict|None=None, # with run_dir: checkpoints holding this config
+              checkpoint:dict|None=None, # a prior_latest.pth to continue from
+              cbs=(), # extra callbacks for this fit (a time budget, ...)
              ) -> list[dict]:
     "Train `prior` with the `Learner`; return per-epoch metrics (train_bits, val_bits, seconds, ...)."
     if codes.max() >= prior.nb_entries or codes.min() < 0:
         raise ValueError(f'codes range {codes.min()}..{codes.max()} does not fit a prior of {prior.nb_entries} entries')
     prior.to(device)
-    opt = torch.optim.Adam(prior.parameters(), lr=lr)
+    opt = torch.optim.AdamW(prior.parameters(), lr=lr, weight_decay=weight_decay)
     train = CodeMaps(codes, labels, batch_size, shuffle=True, seed=seed)
     val = CodeMaps(val_codes, val_labels, batch_size) if val_codes is not None else None
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*len(train), pct_start=0.2)
-    cbs = [DeviceCB(device), NextCodeCB(), OptimizerCB(), SchedulerCB(schedule), MetricsCB()]
+    callbacks = [DeviceCB(device), task or NextCodeCB(), OptimizerCB(), SchedulerCB(schedule), MetricsCB()]
     if run_dir is not None:
-        message = lambda m: prior_message(m, epochs)
-        cbs.append(LogCB(Path(run_dir), message, echo=verbose, log_name='prior.log', csv_name='prior_metrics.csv'))
-    learn = Learner(prior, train, val, opt, cbs)
-    learn.fit(epochs)
+        best = checkpoint['best_val_loss'] if checkpoint else math.inf
+        callbacks += prior_callbacks(Path(run_dir), config, epochs, best, verbose, progress)
+    learn = Learner(prior, train, val, opt, callbacks)
+    learn.fit(epochs, start_epoch=resume_learner(learn, checkpoint), cbs=cbs)
     return learn.history
 
 # %% ../nbs/11_prior.ipynb #55f436f1
@@ -222,18 +240,37 @@ def sample_slices(vqvae, prior, n:int, shape:tuple[int,int], labels=None, temper
 # %% ../nbs/11_prior.ipynb #e4e5933f
 PRIOR_FORMAT = 'hipvq-prior-1'
 
-def save_prior(prior:CodePrior, # the fitted prior
-               path:str|Path, # destination .pth
-               **meta, # plain values to keep with it (code_shape, history, ...)
-              ) -> Path:
-    "Save the prior's weights, hyper-parameters and `meta` atomically."
-    return atomic_save({'format': PRIOR_FORMAT, 'hparams': prior.hparams, 'state_dict': prior.state_dict(), **meta}, path)
+def make_prior_checkpoint(prior:nn.Module, # the prior (wrappers are removed)
+                          config:dict|None, epoch:int, # the settings it was trained with; epochs completed
+                          **extra, # anything else to keep (optimiser state, history, code_shape, ...)
+                         ) -> dict:
+    "The checkpoint dict of a prior: its class, hyper-parameters and weights, with plain values only."
+    prior = unwrap(prior)
+    return {'format': PRIOR_FORMAT, 'kind': type(prior).__name__, 'hparams': prior.hparams, 'config': config,
+            'state_dict': {k: v.detach().cpu() for k, v in prior.state_dict().items()}, 'epoch': epoch,
+            'torch_version': str(torch.__version__), **extra}
 
-def load_prior(path:str|Path, # a file written by `save_prior`
-               device='cpu') -> tuple[CodePrior, dict]:
-    "The prior saved at `path` (eval mode) and the metadata saved with it."
+def save_prior(prior:nn.Module, path:str|Path, # the fitted prior, its destination .pth
+               config:dict|None=None, epoch:int=0, **meta) -> Path:
+    "Save the prior atomically (`make_prior_checkpoint`)."
+    return atomic_save(make_prior_checkpoint(prior, config, epoch, **meta), path)
+
+# %% ../nbs/11_prior.ipynb #4e683847
+def prior_classes() -> dict:
+    "The prior classes a checkpoint's `kind` names (the masked-code prior's module comes later in the data flow)."
+    from hipvq.masked import MaskedCodePrior
+    return {'CodePrior': CodePrior, 'MaskedCodePrior': MaskedCodePrior}
+
+def load_prior(path:str|Path, # a file written by `save_prior` or by `fit_prior`'s checkpoints
+               device='cpu') -> tuple[nn.Module, dict]:
+    "The prior saved at `path` (eval mode) and everything else saved with it; one-line errors naming the file."
     checkpoint = read_checkpoint(path, formats=(PRIOR_FORMAT,))
-    prior = CodePrior(**checkpoint['hparams']); prior.load_state_dict(checkpoint['state_dict'])
+    kind, classes = checkpoint.get('kind', 'CodePrior'), prior_classes()
+    if kind not in classes: raise ValueError(f"{path}: a prior of unknown kind {kind!r} (expected one of {', '.join(classes)})")
+    try:
+        prior = classes[kind](**checkpoint['hparams'])
+        prior.load_state_dict(checkpoint['state_dict'])
+    except (TypeError, KeyError, RuntimeError) as e: raise ValueError(f'{path}: does not hold a {kind} ({one_line(e)})') from None
     meta = {k: v for k, v in checkpoint.items() if k not in ('hparams', 'state_dict', 'format')}
     return prior.to(device).eval(), meta
 
@@ -266,54 +303,4 @@ def plot_samples(images:torch.Tensor, # (N,1,H,W) in [-1,1]
         ax.set_title(f'slices {int(label)*60//nb_bins}-{(int(label)+1)*60//nb_bins-1}', fontsize=8)
     fig.suptitle(title); fig.tight_layout()
     if path is not None: save_figure(fig, path)
-    return fig##CODE
-#| export
-def run_codes(run_dir:Path, # a run directory written by `hipvq train`
-              checkpoint:str='best', # VQ-VAE weights: 'best', 'latest' or a checkpoint path
-              nb_bins:int=6, device='cpu', # slice-position bins (0: none), and where to encode
-             ) -> dict:
-    "The run's VQ-VAE and the code maps and labels of its training and validation slices."
-    vqvae, config = load_model(resolve_checkpoint(run_dir, checkpoint), device=device)
-    train, val = build_dataset(config, 'train'), build_dataset(config, 'validate')
-    labels = lambda ds: slice_position_labels(ds.ids, nb_bins) if nb_bins else None
-    return dict(vqvae=vqvae, config=config, train=train, val=val, codes=encode_dataset(vqvae, train, device=device),
-                val_codes=encode_dataset(vqvae, val, device=device), labels=labels(train), val_labels=labels(val))
-
-# %% ../nbs/11_prior.ipynb #0db7b2ae
-def sample_run(run_dir:str|Path, # run directory written by `hipvq train`
-               n:int=16, # slices to sample
-               epochs:int=10, # prior training epochs
-               channels:int=32, nb_layers:int=6, # prior size (small: sampling runs a pass per code)
-               nb_bins:int=6, # slice-position condition bins (0: unconditional)
-               temperature:float=1.0, seed:int=0, batch_size:int=32, lr:float=3e-3, # sampling and training settings
-               checkpoint:str='best', # VQ-VAE weights: 'best' or 'latest'
-               device:str='cpu', verbose:bool=True, # where; print the log lines
-              ) -> dict:
-    "Fit a code prior to a run's training slices, sample `n` new slices; write prior.pth, prior.log, prior_metrics.csv, samples.png."
-    run, start = Path(run_dir), time.time()
-    data = run_codes(run, checkpoint, nb_bins, device)
-    prior = CodePrior(data['config']['model_parameters'].get('nb_entries', 512), channels, nb_layers, nb_classes=nb_bins)
-    history = fit_prior(prior, data['codes'], data['labels'], data['val_codes'], data['val_labels'], epochs=epochs,
-                        batch_size=batch_size, lr=lr, device=device, seed=seed, run_dir=run, verbose=verbose)
-    fit_seconds, code_shape = time.time() - start, tuple(data['codes'].shape[1:])
-    save_prior(prior, run/'prior.pth', code_shape=code_shape, history=history, checkpoint=checkpoint)
-    start = time.time()
-    sample_labels = torch.arange(n) % nb_bins if nb_bins else torch.zeros(n, dtype=torch.long)
-    samples = sample_slices(data['vqvae'], prior, n, code_shape, sample_labels if nb_bins else None, temperature, seed).cpu()
-    sample_seconds = time.time() - start
-    train_images = data['train'].batch(torch.arange(len(data['train'])))
-    novelty = nearest_ssim(samples, train_images)
-    reference = nearest_ssim(data['val'].batch(torch.arange(min(len(data['val']), n))), train_images)
-    plot_samples(samples, sample_labels, f'{n} new slices sampled from the prior (T={temperature})', max(nb_bins, 1), run/'samples.png')
-    result = dict(train_bits=history[-1]['train_bits'], val_bits=history[-1]['val_bits'], uniform_bits=math.log2(prior.nb_entries),
-                  code_shape=code_shape, sample_nearest_ssim=novelty.mean().item(), val_nearest_ssim=reference.mean().item(),
-                  fit_seconds=fit_seconds, sample_seconds=sample_seconds, samples=samples, run_dir=run)
-    if verbose: print(sample_summary(result, n))
-    return result
-
-def sample_summary(result:dict, n:int) -> str:
-    "Two lines: the prior's bits per code and timing; the nearest-training-slice check."
-    return (f"prior: {result['val_bits']:.3f} bits/code on validation (uniform: {result['uniform_bits']:.1f}); "
-            f"fitted in {result['fit_seconds']:.0f} s, {n} samples in {result['sample_seconds']:.0f} s\n"
-            f"nearest training slice SSIM: samples {result['sample_nearest_ssim']:.3f}, "
-            f"real validation slices {result['val_nearest_ssim']:.3f}")
+    return fig

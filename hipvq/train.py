@@ -15,10 +15,10 @@ from .config import SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_d
 from .data import BatchLoader, HipMRISlices
 from .distributed import RankShard, barrier, broadcast_object, dist_info, distribute, process_group
 from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, LogCB, MetricsCB, MixedPrecisionCB,
-                           OptimizerCB, ProgressCB, SchedulerCB, load_learner_state)
+                           OptimizerCB, ProgressCB, SchedulerCB, resume_learner)
 from .metrics import CodebookUsage, ssim
 from .model import VQVAE
-from .runs import CHECKPOINT_FORMAT, log_line, plot_metrics, plot_reconstructions, read_checkpoint, seed_everything, set_rng_state
+from .runs import CHECKPOINT_FORMAT, log_line, plot_metrics, plot_reconstructions, read_checkpoint, seed_everything
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'build_dataset', 'reconstruction_loss', 'ReconstructionCB', 'CodebookCB', 'ImagesCB',
@@ -253,18 +253,13 @@ def train_process(config:dict, checkpoint:dict|None, resume, cbs=()) -> Path:
     scheduler = make_scheduler(optimizer, config, len(train_loader))
     if checkpoint is not None:
         run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
-        model.load_state_dict(checkpoint['state_dict'])
     else: run_dir = Path(broadcast_object(str(new_run_dir(config)) if rank == 0 else None))
     callbacks = make_callbacks(config, run_dir, device, scheduler, checkpoint, rank, world, model.quantizer.collectives.all_reduce_)
     learn = Learner(wrap_model(model, config, device, local_rank), train_loader, val_loader, optimizer, callbacks)
-    if checkpoint is not None:
-        load_learner_state(learn, checkpoint)
-        learn.history = list(checkpoint['history'])
-        if rank == 0: log_line(run_dir/'training.log', f"Resumed from epoch {checkpoint['epoch']} ({resume})")
-        set_rng_state(checkpoint['rng'])
+    start_epoch = resume_learner(learn, checkpoint)
+    if checkpoint is not None and rank == 0: log_line(run_dir/'training.log', f"Resumed from epoch {start_epoch} ({resume})")
     elif rank == 0: start_log(config, run_dir, model, train_loader, val_loader, device, world)
-    learn.fit(config['num_epochs'], start_epoch=checkpoint['epoch'] if checkpoint else 0,
-              validate_every=config['log_frequency'], cbs=cbs)
+    learn.fit(config['num_epochs'], start_epoch=start_epoch, validate_every=config['log_frequency'], cbs=cbs)
     return run_dir
 
 # %% ../nbs/09_train.ipynb #fa727387
