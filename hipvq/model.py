@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['OUTPUT_ACTIVATIONS', 'KMEANS_MAX_SAMPLES', 'MODEL_PARAMETER_RULES', 'ResidualBlock', 'ResidualStack',
            'encoder_channels', 'Encoder', 'Decoder', 'nearest_code', 'rotation_trick', 'LocalCollectives',
-           'EMAQuantizer', 'VQVAE', 'ModelParameterError', 'describe_value', 'did_you_mean', 'is_int', 'is_number',
-           'is_power_of_two', 'model_defaults', 'check_model_parameters']
+           'EMAQuantizer', 'TopLevel', 'VQVAE', 'ModelParameterError', 'describe_value', 'did_you_mean', 'is_int',
+           'is_number', 'is_power_of_two', 'model_defaults', 'check_model_parameters', 'check_codes']
 
 # %% ../nbs/04_model.ipynb #10632e89
 import difflib, inspect, math
@@ -273,6 +273,27 @@ def codebook_stats(self:EMAQuantizer) -> dict:
     return dict(cluster_size=self.cluster_size.detach().cpu().clone(), dead_codes=dead,
                 restarts=int(self.restarts), initialized=bool(self.initialized))
 
+# %% ../nbs/04_model.ipynb #a53c0774
+class TopLevel(nn.Module):
+    "VQ-VAE-2's top level (Razavi et al. 2019): the bottom features encoded `factor` times smaller and quantised; decoded back up."
+    def __init__(self, *,
+                 hidden_channels:int, res_channels:int, nb_res_layers:int, # the trunk, as the bottom level's
+                 embed_dim:int, # channels of the quantised top map
+                 factor:int, # D/d: how much smaller the top map is than the bottom one (a power of two >= 2)
+                 quantizer:nn.Module): # the top level's own EMAQuantizer
+        super().__init__()
+        self.encoder = Encoder(in_channels=hidden_channels, hidden_channels=hidden_channels, res_channels=res_channels,
+                               nb_res_layers=nb_res_layers, downscale_factor=factor)
+        self.to_embedding, self.quantizer = nn.Conv2d(hidden_channels, embed_dim, 1), quantizer
+        self.decoder = Decoder(out_channels=hidden_channels, embed_dim=embed_dim, hidden_channels=hidden_channels,   # for the bottom's encoder
+                               res_channels=res_channels, nb_res_layers=nb_res_layers, upscale_factor=factor, output_activation='linear')
+        self.upsample = nn.Sequential(*[nn.ConvTranspose2d(embed_dim, embed_dim, 4, stride=2, padding=1)   # for the decoder
+                                        for _ in range(int(math.log2(factor)))])
+
+    def forward(self, h:torch.Tensor): # (B, hidden, H/d, W/d) the bottom encoder's features
+        "-> quantised top map (B, embed_dim, H/D, W/D), its weighted commitment loss (), its codes (B, H/D, W/D)."
+        return self.quantizer(self.to_embedding(self.encoder(h)))
+
 # %% ../nbs/04_model.ipynb #c4ebe502
 class VQVAE(nn.Module):
     "VQ-VAE: Encoder -> 1x1 conv to `embed_dim` -> EMAQuantizer -> Decoder; forward returns (reconstruction, commitment loss)."
@@ -293,38 +314,60 @@ class VQVAE(nn.Module):
                  kmeans_iters:int=10, # Lloyd iterations of that k-means
                  lookup_dim:int|None=None, # l2-normalised lookup in this many dims (8-32); None: plain lookup
                  rotation_trick:bool=False, # rotation trick (Fifty et al. 2024) instead of straight-through
-                 output_activation:str='tanh'): # decoder output: 'tanh' (measured better) or 'linear'
+                 output_activation:str='tanh', # decoder output: 'tanh' (measured better) or 'linear'
+                 top_downscale_factor:int|None=None): # two levels (VQ-VAE-2): top codes at (H/D, W/D), D > d; None: one level
         super().__init__()
         check_model_parameters({k: v for k, v in locals().items() if k not in ('self', '__class__')})  # the arguments
         self.in_channels, self.downscale_factor, self.nb_entries = in_channels, downscale_factor, nb_entries
+        self.top_downscale_factor, levels = top_downscale_factor, 1 if top_downscale_factor is None else 2
         self.encoder = Encoder(in_channels=in_channels, hidden_channels=hidden_channels, res_channels=res_channels,
                                nb_res_layers=nb_res_layers, downscale_factor=downscale_factor)
-        self.to_embedding = nn.Conv2d(hidden_channels, embed_dim, 1)
-        self.quantizer = EMAQuantizer(embed_dim=embed_dim, nb_entries=nb_entries, commitment_weight=commitment_weight,
-                                      ema_decay=ema_decay, ema_eps=ema_eps, restart_dead_codes=restart_dead_codes,
-                                      dead_code_threshold=dead_code_threshold, kmeans_init=kmeans_init,
-                                      kmeans_iters=kmeans_iters, lookup_dim=lookup_dim, rotation_trick=rotation_trick)
-        self.decoder = Decoder(out_channels=in_channels, embed_dim=embed_dim, hidden_channels=hidden_channels,
+        self.to_embedding = nn.Conv2d(levels * hidden_channels, embed_dim, 1)   # two levels: the top's decoded features too
+        quantizer = lambda: EMAQuantizer(embed_dim=embed_dim, nb_entries=nb_entries, commitment_weight=commitment_weight,
+                                         ema_decay=ema_decay, ema_eps=ema_eps, restart_dead_codes=restart_dead_codes,
+                                         dead_code_threshold=dead_code_threshold, kmeans_init=kmeans_init,
+                                         kmeans_iters=kmeans_iters, lookup_dim=lookup_dim, rotation_trick=rotation_trick)
+        self.quantizer = quantizer()
+        self.top = None if levels == 1 else TopLevel(hidden_channels=hidden_channels, res_channels=res_channels,
+            nb_res_layers=nb_res_layers, embed_dim=embed_dim, factor=top_downscale_factor // downscale_factor, quantizer=quantizer())
+        self.decoder = Decoder(out_channels=in_channels, embed_dim=levels * embed_dim, hidden_channels=hidden_channels,
                                res_channels=res_channels, nb_res_layers=nb_res_layers, upscale_factor=downscale_factor,
                                output_activation=output_activation)
-        self.last_indices = None  # (B, H/d, W/d) long codes of the last forward
-
-    def forward(self, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
-        "(B, C, H, W) -> reconstruction (B, C, H, W), weighted commitment loss (); sets `last_indices` (B, H/d, W/d)."
-        self.check_images(x)
-        z = self.to_embedding(self.encoder(x))  # (B, embed_dim, H/d, W/d)
-        quantized, loss, indices = self.quantizer(z)
-        self.last_indices = indices.detach()    # (B, H/d, W/d) long
-        return self.decoder(quantized), loss    # (B, C, H, W)
-
-    def encode(self, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
-        "(B, C, H, W) images -> (B, H/d, W/d) long code indices (use in eval mode)."
-        self.check_images(x)
-        return self.quantizer.encode(self.to_embedding(self.encoder(x)))
+        self.last_indices = self.last_top_indices = None  # (B, H/d, W/d) and (B, H/D, W/D) long codes of the last forward
 
     def codebook_stats(self) -> dict:
         "The quantiser's `codebook_stats`: EMA cluster sizes, dead codes at the last step, restarts so far, initialised."
         return self.quantizer.codebook_stats()
+
+# %% ../nbs/04_model.ipynb #c79db115
+@patch
+def forward(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
+    "(B, C, H, W) -> reconstruction (B, C, H, W), weighted commitment loss (); sets `last_indices` (and `last_top_indices`)."
+    self.check_images(x)
+    h = self.encoder(x)                                          # (B, hidden, H/d, W/d)
+    if self.top is None:
+        quantized, loss, indices = self.quantizer(self.to_embedding(h))
+        self.last_indices = indices.detach()                     # (B, H/d, W/d) long
+        return self.decoder(quantized), loss                     # (B, C, H, W)
+    top, top_loss, top_indices = self.top(h)                     # (B, embed_dim, H/D, W/D)
+    quantized, loss, indices = self.quantizer(self.to_embedding(torch.cat([h, self.top.decoder(top)], 1)))
+    self.last_indices, self.last_top_indices = indices.detach(), top_indices.detach()
+    return self.decoder(torch.cat([quantized, self.top.upsample(top)], 1)), loss + top_loss
+
+@patch
+def encode_levels(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
+    "(B, C, H, W) images -> bottom codes (B, H/d, W/d) and top codes (B, H/D, W/D), None for one level (eval mode)."
+    self.check_images(x)
+    h = self.encoder(x)
+    if self.top is None: return self.quantizer.encode(self.to_embedding(h)), None
+    top_indices = self.top.quantizer.encode(self.top.to_embedding(self.top.encoder(h)))
+    top = self.top.decoder(self.top.quantizer.embed_codes(top_indices))
+    return self.quantizer.encode(self.to_embedding(torch.cat([h, top], 1))), top_indices
+
+@patch
+def encode(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
+    "(B, C, H, W) images -> (B, H/d, W/d) long code indices, the bottom level's for two levels (eval mode)."
+    return self.encode_levels(x)[0]
 
 # %% ../nbs/04_model.ipynb #8e33fdb4
 class ModelParameterError(ValueError):
@@ -367,6 +410,7 @@ MODEL_PARAMETER_RULES = {  # key: (test, what is expected); one entry per VQVAE 
     'lookup_dim':          (lambda v: v is None or is_int(v) and v >= 1, 'empty (plain lookup) or an integer >= 1'),
     'rotation_trick':      (lambda v: isinstance(v, bool), 'true or false'),
     'output_activation':   (lambda v: v in OUTPUT_ACTIVATIONS, 'one of ' + ', '.join(map(repr, OUTPUT_ACTIVATIONS))),
+    'top_downscale_factor': (lambda v: v is None or is_power_of_two(v), 'empty (one level) or a power of two above downscale_factor'),
 }
 
 def model_defaults() -> dict:
@@ -384,6 +428,9 @@ def check_model_parameters(params:dict, # VQVAE keyword arguments (any of them)
     out = {**defaults, **params}
     for key, (test, expected) in MODEL_PARAMETER_RULES.items():
         if not test(out[key]): raise ModelParameterError(key, f'got {describe_value(out[key])}, expected {expected}')
+    if out['top_downscale_factor'] is not None and out['top_downscale_factor'] <= out['downscale_factor']:
+        raise ModelParameterError('top_downscale_factor', f"got {out['top_downscale_factor']}, expected a power of two above "
+                                  f"downscale_factor={out['downscale_factor']} (the top codes are the coarser ones)")
     return {k: float(v) if isinstance(defaults[k], float) else v for k, v in out.items()}
 
 # %% ../nbs/04_model.ipynb #f76d7182
@@ -393,21 +440,32 @@ def check_images(self:VQVAE, x): # (B, C, H, W) images
     if not torch.is_tensor(x) or x.dim() != 4 or x.shape[1] != self.in_channels:
         found = tuple(x.shape) if torch.is_tensor(x) else type(x).__name__
         raise ValueError(f"VQVAE: expected images of shape (B, {self.in_channels}, H, W), found {found}")
-    H, W, d = x.shape[2], x.shape[3], self.downscale_factor
+    H, W = x.shape[2], x.shape[3]
+    key, d = ('downscale_factor', self.downscale_factor) if self.top is None else ('top_downscale_factor', self.top_downscale_factor)
     if H % d or W % d:
         fix = lambda n: f"{n // d * d} or {(n // d + 1) * d}" if n % d else str(n)
-        raise ValueError(f"VQVAE: image height and width must be divisible by downscale_factor={d}, "
+        raise ValueError(f"VQVAE: image height and width must be divisible by {key}={d}, "
                          f"found {H}x{W} (crop or pad: height {fix(H)}, width {fix(W)})")
 
 # %% ../nbs/04_model.ipynb #8af8fa2f
-@patch
-def decode_codes(self:VQVAE, indices:torch.Tensor): # (B, h, w) long code indices
-    "(B, h, w) long code indices -> (B, C, h*d, w*d) images."
+def check_codes(indices, nb_entries:int, what:str='indices'):
+    "One-line ValueError unless `indices` is a (B, h, w) torch.long tensor of codes in [0, nb_entries)."
     if not torch.is_tensor(indices) or indices.dim() != 3 or indices.dtype != torch.long:
-        raise ValueError(f"VQVAE.decode_codes: expected a (B, h, w) torch.long tensor of code indices, found "
+        raise ValueError(f"VQVAE.decode_codes: expected {what} as a (B, h, w) torch.long tensor of code indices, found "
                          f"{tuple(indices.shape) if torch.is_tensor(indices) else type(indices).__name__}"
                          f"{' ' + str(indices.dtype) if torch.is_tensor(indices) else ''}")
-    if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= self.nb_entries):
-        raise ValueError(f"VQVAE.decode_codes: code indices must be in [0, {self.nb_entries}), found "
-                         f"[{int(indices.min())}, {int(indices.max())}]")
-    return self.decoder(self.quantizer.embed_codes(indices))
+    if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= nb_entries):
+        raise ValueError(f"VQVAE.decode_codes: code indices must be in [0, {nb_entries}), found "
+                         f"[{int(indices.min())}, {int(indices.max())}] in {what}")
+
+@patch
+def decode_codes(self:VQVAE, indices:torch.Tensor, # (B, h, w) long code indices (the bottom level's for two levels)
+                 top:torch.Tensor|None=None): # (B, h*d/D, w*d/D) the top level's codes (two levels only)
+    "Code indices -> (B, C, h*d, w*d) images."
+    check_codes(indices, self.nb_entries)
+    quantized = self.quantizer.embed_codes(indices)
+    if self.top is None: return self.decoder(quantized)
+    if top is None: raise ValueError(f'VQVAE.decode_codes: a two-level model (top_downscale_factor={self.top_downscale_factor}) '
+                                     'needs the top codes too: pass top=')
+    check_codes(top, self.nb_entries, 'top')
+    return self.decoder(torch.cat([quantized, self.top.upsample(self.top.quantizer.embed_codes(top))], 1))

@@ -17,7 +17,7 @@ from .distributed import RankShard, barrier, broadcast_object, dist_info, distri
 from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, LogCB, MetricsCB, MixedPrecisionCB,
                            OptimizerCB, ProgressCB, SchedulerCB, resume_learner)
 from .metrics import CodebookUsage, ssim
-from .model import VQVAE
+from .model import VQVAE, check_model_parameters
 from .runs import CHECKPOINT_FORMAT, log_line, plot_metrics, plot_reconstructions, read_checkpoint, seed_everything
 
 # %% auto #0
@@ -193,7 +193,7 @@ def check_resume(config:dict, # the config to continue with
     old = checkpoint['config']
     if checkpoint.get('format') != CHECKPOINT_FORMAT or 'optimizer' not in checkpoint:
         raise ValueError(f'{source}: not a latest_model.pth written by fit (no optimiser state); cannot resume from it')
-    if old['model_parameters'] != config['model_parameters']:
+    if check_model_parameters(old['model_parameters']) != config['model_parameters']:   # keys added since: their defaults
         raise ConfigError(source, 'model_parameters', f"differ from the run's ({old['model_parameters']}); resume needs the same model")
     if config['scheduler'] != 'none' and (old['num_epochs'] != config['num_epochs'] or old['scheduler'] != config['scheduler']):
         raise ConfigError(source, 'num_epochs', f"/ scheduler changed from {old['num_epochs']}/{old['scheduler']} to "
