@@ -78,16 +78,19 @@ class MaskedCodePrior(nn.Module):
                  heads:int=4, # attention heads
                  nb_classes:int=6, # slice-position classes (0: unconditional); class nb_classes is the null class
                  condition_dim:int=128, # width of the condition vector
+                 context_entries:int=0, # codes of a coarser map it is conditioned on (VQ-VAE-2's top codes; 0: none)
                 ):
         super().__init__()
         self.hparams = dict(nb_entries=nb_entries, code_shape=list(code_shape), widths=list(widths), blocks=blocks,
-                            attention_layers=attention_layers, heads=heads, nb_classes=nb_classes, condition_dim=condition_dim)
+                            attention_layers=attention_layers, heads=heads, nb_classes=nb_classes, condition_dim=condition_dim,
+                            context_entries=context_entries)
         self.nb_entries, self.mask_index, self.nb_classes, self.code_shape = nb_entries, nb_entries, nb_classes, tuple(code_shape)
         h, w = code_shape
         self.embedding = nn.Embedding(nb_entries + 1, widths[0])
         self.row_position = nn.Parameter(torch.randn(1, widths[0], h, 1) * 0.02)    # learned 2D position: rows + columns
         self.column_position = nn.Parameter(torch.randn(1, widths[0], 1, w) * 0.02)
         self.classes = nn.Embedding(nb_classes + 1, condition_dim)
+        self.context = nn.Embedding(context_entries, widths[0]) if context_entries else None
         last = len(widths) - 1
         self.down = nn.ModuleList([Level(c, blocks, condition_dim) for c in widths])
         self.downsample = nn.ModuleList([nn.Conv2d(widths[i], widths[i+1], 3, stride=2, padding=1) for i in range(last)])
@@ -104,9 +107,12 @@ def condition(self:MaskedCodePrior, labels, n:int):
     return self.classes(labels)
 
 @patch
-def forward(self:MaskedCodePrior, codes, labels=None):
+def forward(self:MaskedCodePrior, codes, labels=None, context=None):
     c = self.condition(labels, len(codes))
     x = self.embedding(codes).permute(0, 3, 1, 2) + self.row_position + self.column_position  # (B,h,w) -> (B,C,h,w)
+    if self.context is not None:                            # (B,h',w') coarser codes, spread over the positions they cover
+        if context is None: raise ValueError('this prior is conditioned on a context code map: pass context')
+        x = x + F.interpolate(self.context(context).permute(0, 3, 1, 2), size=self.code_shape, mode='nearest')
     skips = []
     for i, level in enumerate(self.down):
         x = level(x, c)
@@ -126,13 +132,13 @@ class MaskedCodeCB(Callback):
     def before_train(self, learn): self.generator = torch.Generator().manual_seed(self.seed * 100_003 + learn.epoch)
     def before_validate(self, learn): self.generator = torch.Generator().manual_seed(2**31 + self.seed)  # same masks every time
     def predict(self, learn):
-        codes, labels = learn.batch
+        codes, labels, *context = learn.batch                  # (codes, labels) or (codes, labels, context)
         prior, g, n = learn.raw_model, self.generator, len(learn.batch[0])
         learn.mask = random_mask(n, codes.shape[1:], mask_fraction(torch.rand(n, generator=g)), g).to(codes.device)
         if labels is not None and learn.training and self.label_dropout:
             drop = (torch.rand(n, generator=g) < self.label_dropout).to(labels.device)
             labels = labels.masked_fill(drop, prior.nb_classes)
-        learn.preds = learn.model(codes.masked_fill(learn.mask, prior.mask_index), labels)
+        learn.preds = learn.model(codes.masked_fill(learn.mask, prior.mask_index), labels, *context)
     def get_loss(self, learn):
         logits, target = learn.preds.permute(0, 2, 3, 1)[learn.mask], learn.batch[0][learn.mask]   # (masked, K), (masked,)
         learn.loss = F.cross_entropy(logits, target)
@@ -140,11 +146,11 @@ class MaskedCodeCB(Callback):
         learn.parts = {'loss': loss, 'bits': loss / math.log(2), 'accuracy': (logits.argmax(-1) == target).float().mean()}
 
 # %% ../nbs/12_masked.ipynb #42e176c4
-def guided_logits(prior, codes, labels=None, guidance:float=0.0):
+def guided_logits(prior, codes, labels=None, guidance:float=0.0, context=None):
     "Logits (B,K,h,w); with `guidance` w > 0 and labels: (1+w) * conditional - w * unconditional (classifier-free guidance)."
-    if labels is None or guidance == 0: return prior(codes, labels)
-    null = torch.full_like(labels, prior.nb_classes)
-    conditional, unconditional = prior(torch.cat([codes, codes]), torch.cat([labels, null])).chunk(2)
+    if labels is None or guidance == 0: return prior(codes, labels, context)
+    null, twice = torch.full_like(labels, prior.nb_classes), (lambda t: None if t is None else torch.cat([t, t]))
+    conditional, unconditional = prior(twice(codes), torch.cat([labels, null]), twice(context)).chunk(2)
     return (1 + guidance) * conditional - guidance * unconditional
 
 def gumbel(shape, generator, device) -> torch.Tensor:
@@ -155,7 +161,7 @@ def gumbel(shape, generator, device) -> torch.Tensor:
 # %% ../nbs/12_masked.ipynb #ebe2cb0f
 @torch.no_grad()
 def decode_masked(prior:MaskedCodePrior, n:int, labels=None, steps:int=12, temperature:float=1.0, guidance:float=0.0,
-                  choice_temperature:float=4.5, seed:int|None=None) -> torch.Tensor:
+                  choice_temperature:float=4.5, seed:int|None=None, context=None) -> torch.Tensor:
     "MaskGIT's iterative decoding: `steps` passes from an all-[MASK] map, keeping the most confident codes: (n,h,w)."
     prior.eval()
     device = next(prior.parameters()).device
@@ -163,10 +169,10 @@ def decode_masked(prior:MaskedCodePrior, n:int, labels=None, steps:int=12, tempe
     if seed is not None: g.manual_seed(seed)
     h, w = prior.code_shape; size = h * w
     codes = torch.full((n, h, w), prior.mask_index, dtype=torch.long, device=device)
-    if labels is not None: labels = labels.to(device)
+    labels, context = [None if t is None else t.to(device) for t in (labels, context)]
     for step in range(steps):
         masked = codes == prior.mask_index
-        probs = F.softmax(guided_logits(prior, codes, labels, guidance).permute(0, 2, 3, 1) / temperature, -1)  # (n,h,w,K)
+        probs = F.softmax(guided_logits(prior, codes, labels, guidance, context).permute(0, 2, 3, 1) / temperature, -1)  # (n,h,w,K)
         drawn = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g).view(n, h, w)
         drawn = torch.where(masked, drawn, codes)
         confidence = probs.gather(-1, drawn[..., None])[..., 0].log()
@@ -180,7 +186,8 @@ def decode_masked(prior:MaskedCodePrior, n:int, labels=None, steps:int=12, tempe
 
 # %% ../nbs/12_masked.ipynb #d562889f
 @torch.no_grad()
-def masked_bits_per_code(prior:MaskedCodePrior, codes:torch.Tensor, labels=None, steps:int=8, seed:int=0, batch_size:int=64) -> float:
+def masked_bits_per_code(prior:MaskedCodePrior, codes:torch.Tensor, labels=None, steps:int=8, seed:int=0, batch_size:int=64,
+                         context=None) -> float:
     "Bits per code of `codes` (N,h,w) when revealed in a random order in `steps` cosine-scheduled groups, each group predicted from the codes revealed before: the likelihood of a real decoding procedure, so an upper bound."
     prior.eval(); device = next(prior.parameters()).device
     g = torch.Generator().manual_seed(seed)
@@ -189,10 +196,10 @@ def masked_bits_per_code(prior:MaskedCodePrior, codes:torch.Tensor, labels=None,
     total = 0.0
     for start in range(0, len(codes), batch_size):
         batch = codes[start:start+batch_size].to(device)
-        batch_labels = labels[start:start+batch_size].to(device) if labels is not None else None
+        batch_labels, batch_context = [None if t is None else t[start:start+batch_size].to(device) for t in (labels, context)]
         ranks = torch.rand(len(batch), size, generator=g).argsort(1).argsort(1).view(-1, h, w).to(device)
         for s in range(steps):
             visible, new = ranks < revealed[s], (ranks >= revealed[s]) & (ranks < revealed[s+1])
-            logits = prior(batch.masked_fill(~visible, prior.mask_index), batch_labels).permute(0, 2, 3, 1)
+            logits = prior(batch.masked_fill(~visible, prior.mask_index), batch_labels, batch_context).permute(0, 2, 3, 1)
             total += F.cross_entropy(logits[new], batch[new], reduction='sum').item()
     return total / (codes.numel() * math.log(2))

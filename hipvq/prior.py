@@ -123,11 +123,13 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
 
 # %% ../nbs/11_prior.ipynb #15bbd566
 class CodeMaps:
-    "Batches `(codes (B,h,w), labels (B,) or None)` of code maps; shuffled in an order fixed by (seed, epoch)."
+    "Batches `(codes (B,h,w), labels (B,) or None[, context (B,h',w')])` of code maps; shuffled in an order fixed by (seed, epoch)."
     def __init__(self, codes:torch.Tensor, # (N,h,w) long code maps
                  labels:torch.Tensor|None=None, # (N,) condition labels
-                 batch_size:int=32, shuffle:bool=False, seed:int=0):
+                 batch_size:int=32, shuffle:bool=False, seed:int=0,
+                 context:torch.Tensor|None=None): # (N,h',w') coarser code maps the prior is conditioned on
         self.codes, self.labels, self.batch_size, self.shuffle, self.seed = codes, labels, batch_size, shuffle, seed
+        self.context = context
         self.epoch = 0
     def set_epoch(self, epoch:int): self.epoch = epoch     # the Learner calls this: a resumed run sees the same order
     def __len__(self): return math.ceil(len(self.codes) / self.batch_size)
@@ -135,7 +137,8 @@ class CodeMaps:
         g = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
         order = torch.randperm(len(self.codes), generator=g) if self.shuffle else torch.arange(len(self.codes))
         for idx in order.split(self.batch_size):
-            yield self.codes[idx], (self.labels[idx] if self.labels is not None else None)
+            labels = self.labels[idx] if self.labels is not None else None
+            yield (self.codes[idx], labels) if self.context is None else (self.codes[idx], labels, self.context[idx])
 
 # %% ../nbs/11_prior.ipynb #9673dd0a
 class NextCodeCB(Callback):
@@ -182,6 +185,7 @@ def fit_prior(prior:nn.Module, # the model to train (in place): a `CodePrior` or
               val_codes:torch.Tensor|None=None, # held-out code maps for the bits/code curve
               val_labels:torch.Tensor|None=None, # their labels
               task:Callback|None=None, # the prior's task (None: `NextCodeCB`, the PixelCNN's)
+              context:torch.Tensor|None=None, val_context:torch.Tensor|None=None, # coarser code maps it is conditioned on
               epochs:int=10, batch_size:int=32, lr:float=3e-3, weight_decay:float=0.0, # AdamW, one-cycle learning rate
               device:str|torch.device='cpu', seed:int=0, # where, and the shuffling's seed
               run_dir=None, verbose:bool=True, progress:bool=False, # logs there (`prior_callbacks`); print lines; a bar
@@ -194,8 +198,8 @@ def fit_prior(prior:nn.Module, # the model to train (in place): a `CodePrior` or
         raise ValueError(f'codes range {codes.min()}..{codes.max()} does not fit a prior of {prior.nb_entries} entries')
     prior.to(device)
     opt = torch.optim.AdamW(prior.parameters(), lr=lr, weight_decay=weight_decay)
-    train = CodeMaps(codes, labels, batch_size, shuffle=True, seed=seed)
-    val = CodeMaps(val_codes, val_labels, batch_size) if val_codes is not None else None
+    train = CodeMaps(codes, labels, batch_size, shuffle=True, seed=seed, context=context)
+    val = CodeMaps(val_codes, val_labels, batch_size, context=val_context) if val_codes is not None else None
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*len(train), pct_start=0.2)
     callbacks = [DeviceCB(device), task or NextCodeCB(), OptimizerCB(), SchedulerCB(schedule), MetricsCB()]
     if run_dir is not None:
