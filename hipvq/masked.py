@@ -85,6 +85,7 @@ class MaskedCodePrior(nn.Module):
                             attention_layers=attention_layers, heads=heads, nb_classes=nb_classes, condition_dim=condition_dim,
                             context_entries=context_entries)
         self.nb_entries, self.mask_index, self.nb_classes, self.code_shape = nb_entries, nb_entries, nb_classes, tuple(code_shape)
+        self.context_entries = context_entries
         h, w = code_shape
         self.embedding = nn.Embedding(nb_entries + 1, widths[0])
         self.row_position = nn.Parameter(torch.randn(1, widths[0], h, 1) * 0.02)    # learned 2D position: rows + columns

@@ -355,14 +355,20 @@ def forward(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
     return self.decoder(torch.cat([quantized, self.top.upsample(top)], 1)), loss + top_loss
 
 @patch
-def encode_levels(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
-    "(B, C, H, W) images -> bottom codes (B, H/d, W/d) and top codes (B, H/D, W/D), None for one level (eval mode)."
+def latents(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
+    "(B, C, H, W) images -> the bottom quantiser's input (B, embed_dim, H/d, W/d) and the top codes (B, H/D, W/D) or None (eval mode)."
     self.check_images(x)
     h = self.encoder(x)
-    if self.top is None: return self.quantizer.encode(self.to_embedding(h)), None
+    if self.top is None: return self.to_embedding(h), None
     top_indices = self.top.quantizer.encode(self.top.to_embedding(self.top.encoder(h)))
     top = self.top.decoder(self.top.quantizer.embed_codes(top_indices))
-    return self.quantizer.encode(self.to_embedding(torch.cat([h, top], 1))), top_indices
+    return self.to_embedding(torch.cat([h, top], 1)), top_indices
+
+@patch
+def encode_levels(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]
+    "(B, C, H, W) images -> bottom codes (B, H/d, W/d) and top codes (B, H/D, W/D), None for one level (eval mode)."
+    z, top_indices = self.latents(x)
+    return self.quantizer.encode(z), top_indices
 
 @patch
 def encode(self:VQVAE, x:torch.Tensor): # (B, C, H, W) images in [-1, 1]

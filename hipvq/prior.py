@@ -112,13 +112,14 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
                    batch_size:int=64,
                    device:str|torch.device='cpu',
                    flip:bool=False, # encode the left-right mirrored images instead
+                   top:bool=False, # the top level's codes of a two-level VQ-VAE (VQ-VAE-2) instead of the bottom's
                   ) -> torch.Tensor:
     "Code maps (N, h, w) long of every image of `dataset` (or of its mirror image)."
     vqvae = vqvae.to(device).eval()
     out = []
     for start in range(0, len(dataset), batch_size):
         x = dataset.batch(torch.arange(start, min(start + batch_size, len(dataset))), device)
-        out.append(vqvae.encode(x.flip(-1) if flip else x).cpu())          # (B,1,H,W) -> (B,h,w)
+        out.append(vqvae.encode_levels(x.flip(-1) if flip else x)[1 if top else 0].cpu())   # (B,1,H,W) -> (B,h,w)
     return torch.cat(out)
 
 # %% ../nbs/11_prior.ipynb #15bbd566

@@ -121,9 +121,9 @@ def encoder_features(vqvae, # a `hipvq.model.VQVAE`
                      images:torch.Tensor, # (N,1,H,W) in [-1,1]
                      grid:tuple[int,int]=(4, 2), # cells of the pooled latent: coarse layout kept
                      batch_size:int=64) -> torch.Tensor:
-    "The VQ-VAE's pre-quantisation latent, average-pooled to `grid` and flattened: (N, D*grid cells), in eval mode."
+    "The VQ-VAE's pre-quantisation latent (the bottom level's for two levels), average-pooled to `grid` and flattened: (N, D*grid cells), in eval mode."
     vqvae.eval()
-    def pooled(x): return F.adaptive_avg_pool2d(vqvae.to_embedding(vqvae.encoder(x)), grid).flatten(1)  # (B,D,h,w) -> (B,D*8)
+    def pooled(x): return F.adaptive_avg_pool2d(vqvae.latents(x)[0], grid).flatten(1)  # (B,D,h,w) -> (B,D*8)
     return apply_in_batches(pooled, images, model_device(vqvae), batch_size)
 
 # %% ../nbs/13_quality.ipynb #8c61bb5e
