@@ -134,12 +134,13 @@ def run_demo(config:str|Path|None=None, # demo config (default: the shipped conf
     else:                                     # missing, or a phantom whose writing was interrupted: write (resumes)
         print(f'hipvq demo: writing the phantom data set to {root} ...', flush=True)
         write_phantom_dataset(root, cases=cases, seed=seed)
-    run_dir = Path(fit(load_config(config, overrides=overrides)))
+    train_config = load_config(config, overrides=overrides)
+    run_dir = Path(fit(train_config))
     results = dict(evaluate_run(run_dir), run_dir=run_dir, data_root=root)
     if samples:
         print(f'hipvq demo: training a short prior over the codes and drawing {samples} new slices ...', flush=True)
-        train_prior(run_dir, find_config('prior.yaml'), [f'num_epochs={prior_epochs}', 'quality_classifier=false',
-                                                          *prior_overrides], force=True)
+        train_prior(run_dir, find_config('prior.yaml'), [f'num_epochs={prior_epochs}', 'quality_classifier=false',   # bars as the
+                        f"progress={str(train_config['progress']).lower()}", *prior_overrides], force=True)   # demo's config
         results['samples'] = sample(run_dir, n=samples, report=False, force=True)['out']
     results['seconds'] = time.time() - start
     print(demo_report(results), flush=True)

@@ -51,7 +51,7 @@ def main(argv):
     readme = ROOT/'README.md'
     stale = [p for p in sorted((ROOT/'README_files').glob('*')) if str(p.relative_to(ROOT)) not in files]
     if '--check' in argv:
-        same = readme.exists() and readme.read_text() == text and not stale and all(
+        same = readme.exists() and open(readme, newline='').read() == text and not stale and all(   # newline='': a \r in an output (a progress bar) stays a \r
             (ROOT/n).exists() and (ROOT/n).read_bytes() == b for n, b in files.items())
         if not same: print('README.md is out of date: run python tools/make_readme.py and commit it')
         return 0 if same else 1
