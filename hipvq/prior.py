@@ -10,18 +10,16 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 
 from .learner import (Callback, CheckpointCB, DeviceCB, Learner, LogCB, MetricsCB, OptimizerCB, ProgressCB,
                            SchedulerCB, resume_learner)
 from .metrics import ssim
-from .runs import atomic_save, one_line, read_checkpoint, save_figure, unwrap
+from .runs import atomic_save, one_line, read_checkpoint, unwrap
 
 # %% auto #0
 __all__ = ['PRIOR_FORMAT', 'shift_down', 'shift_right', 'GatedLayer', 'CodePrior', 'slice_position_labels', 'encode_dataset',
            'CodeMaps', 'NextCodeCB', 'prior_message', 'bits_per_code', 'prior_callbacks', 'fit_prior', 'sample_codes',
-           'sample_slices', 'make_prior_checkpoint', 'save_prior', 'prior_classes', 'load_prior', 'nearest_ssim',
-           'plot_samples']
+           'sample_slices', 'make_prior_checkpoint', 'save_prior', 'prior_classes', 'load_prior', 'nearest_ssim']
 
 # %% ../nbs/11_prior.ipynb #35d54b99
 def shift_down(x:torch.Tensor) -> torch.Tensor:
@@ -296,21 +294,3 @@ def nearest_ssim(images:torch.Tensor, # (N,1,H,W) in [-1,1]
             r = pool[s:s+chunk]
             best[i] = max(best[i].item(), ssim(x.expand_as(r), r).max().item())
     return best
-
-# %% ../nbs/11_prior.ipynb #b433f09b
-def plot_samples(images:torch.Tensor, # (N,1,H,W) in [-1,1]
-                 labels:torch.Tensor, # (N,) slice-position bins
-                 title:str, nb_bins:int, # the figure's title; bins over the 60 slices
-                 path=None, # write the PNG here (atomically)
-                ) -> Figure:
-    "A grid of sampled slices, each titled with its slice-position range."
-    n = len(images); cols = min(n, 8); rows = math.ceil(n / cols)
-    fig = Figure(figsize=(1.6*cols, 3.0*rows), dpi=90)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for ax in axes.flat: ax.axis('off')
-    for ax, image, label in zip(axes.flat, images, labels):
-        ax.imshow(image[0].cpu().numpy(), cmap='gray', vmin=-1, vmax=1)
-        ax.set_title(f'slices {int(label)*60//nb_bins}-{(int(label)+1)*60//nb_bins-1}', fontsize=8)
-    fig.suptitle(title); fig.tight_layout()
-    if path is not None: save_figure(fig, path)
-    return fig
