@@ -27,8 +27,9 @@ __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'slic
            'file_digest', 'read_code_cache', 'encode_split', 'run_code_maps', 'marginal_bits', 'build_prior',
            'prior_checkpoint', 'start_prior', 'fit_level', 'train_prior', 'finish_prior', 'split_images',
            'position_classifier', 'load_generator', 'check_fit', 'sample_labels', 'draw_slices', 'decode_in_batches',
-           'typical_raw_max', 'sample_name', 'write_sample_slices', 'OutputFolder', 'plot_samples_beside_real',
-           'report_sets', 'quality_rows', 'sample', 'marginal_code_maps', 'reference_ladder']
+           'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices', 'OutputFolder',
+           'plot_samples_beside_real', 'report_sets', 'quality_rows', 'sample', 'marginal_code_maps',
+           'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
 def slice_data_config(run_config:dict, # the run's training config
@@ -275,10 +276,14 @@ def typical_raw_max(folder, count:int=32) -> float:
     "Median of the largest raw intensity of the first `count` slices of a folder: the scale samples are written in."
     return float(np.median([read_slice(f).max() for f in list_slices(folder, count)]))
 
+def slice_range(label:int, nb_bins:int) -> tuple[int, int]:
+    "First and last slice (of the 60 of a case-week) of position bin `label` out of `nb_bins` (0: one bin)."
+    bins = max(nb_bins, 1)
+    return label * 60 // bins, (label + 1) * 60 // bins - 1
+
 def sample_name(index:int, label:int, nb_bins:int) -> str:
     "A sample's file name: says what it is and its slice range, and cannot match the real case_XXX_week_W_slice_S pattern."
-    bins = max(nb_bins, 1)
-    return f'hipvq_sample_{index:04d}_slices_{label*60//bins}-{(label+1)*60//bins - 1}.nii.gz'
+    return 'hipvq_sample_{:04d}_slices_{}-{}.nii.gz'.format(index, *slice_range(label, nb_bins))
 
 def write_sample_slices(images:torch.Tensor, labels:torch.Tensor, # (n,1,H,W) in [-1,1]; (n,) position bins
                         folder:Path, raw_max:float, nb_bins:int) -> list[Path]:
@@ -286,7 +291,7 @@ def write_sample_slices(images:torch.Tensor, labels:torch.Tensor, # (n,1,H,W) in
     paths = []
     for i, (image, label) in enumerate(zip(images, labels.tolist())):
         array = (image[0].double().numpy() + 1) / 2 * raw_max
-        paths.append(save_nifti_slice(folder/sample_name(i, label, nb_bins), array, label * 60 // max(nb_bins, 1)))
+        paths.append(save_nifti_slice(folder/sample_name(i, label, nb_bins), array, slice_range(label, nb_bins)[0]))
     return paths
 
 # %% ../nbs/14_generate.ipynb #e89a95fa
@@ -325,7 +330,7 @@ def plot_samples_beside_real(samples:torch.Tensor, labels:torch.Tensor, # (n,1,H
         for ax in row_axes: ax.axis('off')
         for ax, image, label in zip(row_axes, images, bins.tolist()):
             ax.imshow(image[0].numpy(), cmap='gray', vmin=-1, vmax=1)
-            ax.set_title(f'{kind}: slices {label*60//nb_bins}-{(label+1)*60//nb_bins - 1}', fontsize=7)
+            ax.set_title('{}: slices {}-{}'.format(kind, *slice_range(label, nb_bins)), fontsize=7)
     fig.suptitle('new slices from the prior (rows above) and real validation slices at the same positions (last row)')
     fig.tight_layout()
     if path is not None: save_figure(fig, path)
