@@ -23,13 +23,13 @@ from .runs import atomic_save, atomic_write_text, load_model, log_line, one_line
 from .train import build_dataset
 
 # %% auto #0
-__all__ = ['CODES_FORMAT', 'MAP_KEYS', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'slice_data_config', 'prior_data_config',
-           'file_digest', 'read_code_cache', 'encode_split', 'run_code_maps', 'marginal_bits', 'build_prior',
-           'prior_checkpoint', 'start_prior', 'fit_level', 'train_prior', 'finish_prior', 'split_images',
-           'position_classifier', 'load_generator', 'check_fit', 'sample_labels', 'draw_slices', 'decode_in_batches',
-           'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices', 'OutputFolder',
-           'plot_samples_beside_real', 'report_sets', 'quality_rows', 'sample', 'marginal_code_maps',
-           'reference_ladder']
+__all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'FEATURES_FORMAT', 'FEATURES_CACHE',
+           'slice_data_config', 'prior_data_config', 'file_digest', 'read_code_cache', 'encode_split', 'run_code_maps',
+           'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level', 'train_prior',
+           'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit', 'sample_labels',
+           'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
+           'OutputFolder', 'plot_samples_beside_real', 'report_sets', 'fingerprint', 'reference_features',
+           'quality_rows', 'sample', 'marginal_code_maps', 'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
 def slice_data_config(run_config:dict, # the run's training config
@@ -54,21 +54,21 @@ def file_digest(path) -> str:
 
 CODES_FORMAT, MAP_KEYS = 'hipvq-codes-2', ('codes', 'top_codes', 'val_codes', 'val_top_codes')
 
-def read_code_cache(cache:Path, key:dict) -> dict|None:
-    "The cached code maps if they were made with `key` (the same weights and settings); None for a missing, stale or old file."
+def read_code_cache(cache:Path, key, format:str=CODES_FORMAT) -> dict|None:
+    "The cached file (code maps, or another `format`) if it was made with `key` (the same weights and settings); None for a missing, stale or old file."
     if not cache.is_file(): return None
-    try: cached = read_checkpoint(cache, formats=(CODES_FORMAT,))
-    except ValueError: return None                         # another version's cache: encoded again
+    try: cached = read_checkpoint(cache, formats=(format,))
+    except ValueError: return None                         # another version's cache: made again
     return cached if cached.get('key') == key else None
 
 # %% ../nbs/14_generate.ipynb #6f71f43f
 def encode_split(vqvae, config:dict, data_config:dict, split:str, device, flip:bool=False) -> tuple:
     "Code maps (N,h,w), position labels (N,) or None, and top code maps or None of one split; with `flip`, the mirrored slices' too (2N)."
     dataset = build_dataset(data_config, split)
-    encode = lambda top: torch.cat([encode_dataset(vqvae, dataset, device=device, flip=f, top=top) for f in (False, True)[:1 + flip]])
+    maps = [encode_dataset(vqvae, dataset, device=device, flip=f, levels=True) for f in (False, True)[:1 + flip]]   # both levels, one pass
     labels = slice_position_labels(dataset.ids, config['nb_bins']) if config['nb_bins'] else None
     labels = None if labels is None else labels.repeat(1 + flip)
-    return encode(False), labels, (encode(True) if vqvae.top is not None else None)
+    return torch.cat([m[0] for m in maps]), labels, (None if maps[0][1] is None else torch.cat([m[1] for m in maps]))
 
 def run_code_maps(run_dir, # a run directory written by `hipvq train`
                   config:dict, # a loaded prior config (`load_config(..., kind='prior')`)
@@ -124,8 +124,8 @@ def start_prior(run:Path, config, overrides, resume:bool, force:bool) -> dict:
         path = latest[0] if latest else prior_checkpoint(run, 'latest')        # (the error: no prior to resume)
         checkpoint = read_checkpoint(path, formats=(PRIOR_FORMAT,))
         config, saved = load_config(checkpoint['config'] if config is None else config, overrides, kind='prior'), checkpoint['config']
-        for key in ('num_epochs', 'batch_size', 'prior_parameters', 'flip', 'nb_bins', 'data_root', 'checkpoint'):
-            if config[key] != saved[key]:
+        for key in ('num_epochs', 'top_num_epochs', 'batch_size', 'prior_parameters', 'flip', 'nb_bins', 'data_root', 'checkpoint'):
+            if config[key] != saved.get(key, config[key]):
                 raise ConfigError(path, key, f'is {config[key]!r} but the prior was trained with {saved[key]!r}; '
                                   'a resumed prior keeps its data, model and schedule (or start again with --force)')
         return config
@@ -136,28 +136,30 @@ def start_prior(run:Path, config, overrides, resume:bool, force:bool) -> dict:
     return load_config({} if config is None else config, overrides, kind='prior')
 
 # %% ../nbs/14_generate.ipynb #b071772a
-def fit_level(folder:Path, config:dict, data:dict, level:str, resume:bool, device, cbs=()):
-    "Train the prior of one level of codes ('bottom', or 'top' of a VQ-VAE-2) into `folder`; a finished level is kept."
+def fit_level(folder:Path, config:dict, data:dict, level:str, resume:bool, device, cbs=(), seconds:float|None=None):
+    "Train the prior of one level of codes ('bottom', or 'top' of a VQ-VAE-2) into `folder` within `seconds`; a finished level is kept."
     top, two = level == 'top', data['top_codes'] is not None
     codes, val_codes = (data['top_codes'], data['val_top_codes']) if top else (data['codes'], data['val_codes'])
     context, val_context = (data['top_codes'], data['val_top_codes']) if two and not top else (None, None)
     latest = folder/'prior_latest.pth'
     checkpoint = read_checkpoint(latest, formats=(PRIOR_FORMAT,)) if resume and latest.is_file() else None
-    if checkpoint is not None and checkpoint['epoch'] >= config['num_epochs']: return
+    epochs = config['top_num_epochs' if top else 'num_epochs']
+    if checkpoint is not None and checkpoint['epoch'] >= epochs: return
     nb_entries = data['vqvae'].nb_entries
     prior = build_prior(config, nb_entries, codes.shape[1:], nb_entries if context is not None else 0)
     folder.mkdir(parents=True, exist_ok=True)
     log_line(folder/'prior.log', f"{'Resumed prior' if checkpoint else 'Prior'}: "
              f"{len(codes)} training / {len(val_codes)} validation {level} code maps of {tuple(codes.shape[1:])}"
              f"{' given the top codes' if context is not None else ''}, {sum(p.numel() for p in prior.parameters()):,} parameters, device {device}")
-    minutes = config['time_budget_minutes'] and config['time_budget_minutes'] * (0.25 if top else 0.75 if two else 1)
     fit_prior(prior, codes, data['labels'], val_codes, data['val_labels'], task=MaskedCodeCB(config['label_dropout'], config['seed']),
-              context=context, val_context=val_context, epochs=config['num_epochs'], batch_size=config['batch_size'],
+              context=context, val_context=val_context, epochs=epochs, batch_size=config['batch_size'],
               lr=config['learning_rate'], weight_decay=config['weight_decay'], device=device, seed=config['seed'],
               run_dir=folder, config=config, checkpoint=checkpoint, progress=config['progress'],
-              cbs=[*([TimeBudgetCB(60 * minutes)] if minutes else []), *cbs])
+              cbs=[*([TimeBudgetCB(seconds)] if seconds is not None else []), *cbs])
 
 # %% ../nbs/14_generate.ipynb #e0a04127
+TOP_SHARE = 0.25      # of a two-level prior's time budget, at most, for the top codes' prior; the bottom one gets the rest
+
 def train_prior(run_dir, # a run directory written by `hipvq train`
                 config=None, # a prior config: YAML path or dict (None: the defaults; when resuming: the saved one)
                 overrides=(), # 'key=value' settings on top (`--set`)
@@ -173,8 +175,9 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
     data = run_code_maps(run, config, device)
     folder = run/'prior'; folder.mkdir(exist_ok=True)
     save_config(config, folder/'prior_config.yaml')
-    if data['top_codes'] is not None: fit_level(folder/'top', config, data, 'top', resume, device, cbs)
-    fit_level(folder, config, data, 'bottom', resume, device, cbs)
+    budget, start = config['time_budget_minutes'] and 60 * config['time_budget_minutes'], time.perf_counter()
+    if data['top_codes'] is not None: fit_level(folder/'top', config, data, 'top', resume, device, cbs, budget and TOP_SHARE * budget)
+    fit_level(folder, config, data, 'bottom', resume, device, cbs, budget and budget - (time.perf_counter() - start))
     finish_prior(run, config, data, device)
     return folder
 
@@ -344,12 +347,33 @@ def report_sets(data_config:dict, n:int, seed:int=0) -> dict:
     pick = torch.randperm(len(val), generator=g)[:n]
     return dict(train=train, validate=(val[pick], val_labels[pick]), test=split_images(data_config, 'test'))
 
+def fingerprint(*tensors:torch.Tensor) -> str:
+    "The first 16 hex digits of a SHA-256 over the tensors' shapes and values: names exactly what a cache was made from."
+    h = hashlib.sha256()
+    for t in tensors: h.update(str(tuple(t.shape)).encode()); h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+FEATURES_FORMAT, FEATURES_CACHE = 'hipvq-report-features-1', 'reference_features.pt'
+
+def reference_features(reference:torch.Tensor, classifier, vqvae, # (M,1,H,W) real slices; the two feature spaces' models
+                       cache:Path|None=None) -> dict:
+    "`feature_sets` of the report's real reference slices; with `cache`, kept in that file for the same slices and models."
+    key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
+    cached = None if cache is None else read_code_cache(cache, key, FEATURES_FORMAT)
+    if cached is not None: return cached['features']
+    features = feature_sets(reference, classifier, vqvae)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_save(dict(format=FEATURES_FORMAT, key=key, features=features), cache)
+    return features
+
 def quality_rows(candidates:dict, # {name: (images (n,1,H,W), position bins or None)}
                  sets:dict, classifier, vqvae, # `report_sets`; the two feature spaces' models
+                 cache:Path|None=None, # where the reference slices' features are kept (None: computed here)
                 ) -> list[dict]:
     "One `quality_row` per candidate set, all against the same real test slices."
     reference = sets['test'][0]
-    features = feature_sets(reference, classifier, vqvae)
+    features = reference_features(reference, classifier, vqvae, cache)
     return [quality_row(name, images, labels, reference, sets['train'], classifier, vqvae, features)
             for name, (images, labels) in candidates.items()]
 
@@ -383,7 +407,7 @@ def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
             sets = report_sets(data_config, n, seed)
             classifier = position_classifier(run, data_config, resolve_device(device))
             rows = quality_rows({'samples': (images, labels if nb_bins == REPORT_BINS else None),
-                                 'real validation slices': sets['validate']}, sets, classifier, loaded['vqvae'])
+                                 'real validation slices': sets['validate']}, sets, classifier, loaded['vqvae'], run/'prior'/'cache'/FEATURES_CACHE)
             write_report(rows, partial)
         atomic_write_text(partial/'sampling.json', json.dumps(dict(n=n, seed=seed, position=position, **sampling,
                           prior=str(loaded['path']), seconds=round(sample_seconds, 2)), indent=1))
@@ -419,4 +443,4 @@ def reference_ladder(run_dir, # a run directory with a trained prior
     data = run_code_maps(run, config, device, verbose=False)
     top = None if data['top_codes'] is None else marginal_code_maps(data['top_codes'], len(real), prior.nb_entries, seed + 1)
     rows['codes drawn independently'] = (decode_in_batches(vqvae, marginal_code_maps(data['codes'], len(real), prior.nb_entries, seed), top), None)
-    return quality_rows(rows, sets, position_classifier(run, data_config, device), vqvae)
+    return quality_rows(rows, sets, position_classifier(run, data_config, device), vqvae, run/'prior'/'cache'/FEATURES_CACHE)

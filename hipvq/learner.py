@@ -323,9 +323,11 @@ class CheckpointCB(Callback):
 
 # %% ../nbs/07_learner.ipynb #ade7a0a4
 class TimeBudgetCB(Callback):
-    "End training after the first epoch that finishes more than `seconds` after the fit began."
+    "End training before an epoch that would end more than `seconds` after the fit began, judged by the last epoch's length."
     order = 100
     def __init__(self, seconds:float): self.seconds = seconds
-    def before_fit(self, learn): self.start = time.perf_counter()
+    def before_fit(self, learn): self.start = self.epoch_start = time.perf_counter()
+    def before_epoch(self, learn): self.epoch_start = time.perf_counter()
     def after_epoch(self, learn):
-        if time.perf_counter() - self.start > self.seconds: raise CancelFitException()
+        now = time.perf_counter()
+        if now - self.start + (now - self.epoch_start) > self.seconds: raise CancelFitException()

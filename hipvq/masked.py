@@ -15,7 +15,7 @@ from .learner import Callback
 
 # %% auto #0
 __all__ = ['mask_fraction', 'random_mask', 'ConditionedBlock', 'Level', 'AttentionBlock', 'MaskedCodePrior', 'MaskedCodeCB',
-           'guided_logits', 'gumbel', 'decode_masked', 'masked_bits_per_code']
+           'guided_logits', 'draw_codes', 'gumbel', 'decode_masked', 'masked_bits_per_code']
 
 # %% ../nbs/12_masked.ipynb #782c5f30
 def mask_fraction(progress) -> torch.Tensor:
@@ -154,6 +154,12 @@ def guided_logits(prior, codes, labels=None, guidance:float=0.0, context=None):
     conditional, unconditional = prior(twice(codes), torch.cat([labels, null]), twice(context)).chunk(2)
     return (1 + guidance) * conditional - guidance * unconditional
 
+def draw_codes(probs:torch.Tensor, generator=None) -> torch.Tensor:
+    "One index per row of `probs` (..., K) drawn from it, by inverse CDF (a cumulative sum and a binary search): (...) long."
+    cumulative = probs.cumsum(-1)                                           # (..., K), the last column is the row's total
+    u = torch.rand((*probs.shape[:-1], 1), generator=generator, device=probs.device) * cumulative[..., -1:]
+    return torch.searchsorted(cumulative, u, right=True)[..., 0].clamp(max=probs.shape[-1] - 1)
+
 def gumbel(shape, generator, device) -> torch.Tensor:
     "Standard Gumbel noise."
     u = torch.rand(shape, generator=generator, device=device)
@@ -174,7 +180,7 @@ def decode_masked(prior:MaskedCodePrior, n:int, labels=None, steps:int=12, tempe
     for step in range(steps):
         masked = codes == prior.mask_index
         probs = F.softmax(guided_logits(prior, codes, labels, guidance, context).permute(0, 2, 3, 1) / temperature, -1)  # (n,h,w,K)
-        drawn = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g).view(n, h, w)
+        drawn = draw_codes(probs, g)                                               # (n,h,w)
         drawn = torch.where(masked, drawn, codes)
         confidence = probs.gather(-1, drawn[..., None])[..., 0].log()
         confidence = confidence + choice_temperature * (1 - (step + 1) / steps) * gumbel(confidence.shape, g, device)
