@@ -2,6 +2,8 @@
 # One entry point for a fresh machine: creates the project-local .venv (once), then runs a job.
 #   bash dev.sh demo     set up, then train + evaluate on the embedded phantom data (`hipvq demo`)
 #   bash dev.sh test     set up, then run every notebook's tests (nbdev's runner, 2 workers)
+#   bash dev.sh docs     set up, then build the docs site into _docs/ and say how to open it (nbdev_docs where the
+#                        quarto command exists, else tools/build_docs.py's offline builder; --offline forces it)
 #   bash dev.sh setup    only set up
 # Extra arguments go to the job, e.g. `bash dev.sh test nbs/04_model.ipynb` or `bash dev.sh demo --epochs 2`.
 set -euo pipefail
@@ -40,5 +42,7 @@ case "$job" in
   demo)  exec "$VENV/bin/hipvq" demo "$@" ;;
   test)  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1} \
            exec "$VENV/bin/python" tools/test_notebooks.py "$@" ;;
-  *)     echo "dev.sh: unknown job '$job' (expected setup, demo or test)" >&2; exit 2 ;;
+  docs)  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1} \
+           exec "$VENV/bin/python" tools/build_docs.py "$@" ;;
+  *)     echo "dev.sh: unknown job '$job' (expected setup, demo, test or docs)" >&2; exit 2 ;;
 esac

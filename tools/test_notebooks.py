@@ -2,8 +2,10 @@
 one line per notebook, then a closing `N passed, N failed` line.
 
 Unlike `nbdev_test`, it exits non-zero when no notebook ran (nbdev_test prints `Success.` then).
+A notebook that cannot run its test here (e.g. the docs site test without a browser) writes
+`<notebook file name>: <one-line reason>` to the file named by `$HIPVQ_SKIPPED`: it is counted as skipped, not passed.
 Usage: python tools/test_notebooks.py [PATH_OR_GLOB] [--flags "slow"] [--n_workers 2]"""
-import argparse, os, sys, time
+import argparse, os, sys, tempfile, time
 from pathlib import Path
 
 from fastcore.parallel import parallel
@@ -28,15 +30,19 @@ def main(argv=None):
     skip, force = cfg.tst_flags.split(), args.flags.split()
     start = time.time()
     os.chdir(cfg.nbs_path)
-    results = parallel(test_nb, files, skip_flags=skip, force_flags=force, basepath=cfg.config_path,
-                       n_workers=min(args.n_workers, len(files)), pause=0.01, progress=False)
-    ok = 0
+    with tempfile.NamedTemporaryFile('r', prefix='hipvq-skipped-') as said:
+        os.environ['HIPVQ_SKIPPED'] = said.name
+        results = parallel(test_nb, files, skip_flags=skip, force_flags=force, basepath=cfg.config_path,
+                           n_workers=min(args.n_workers, len(files)), pause=0.01, progress=False)
+        skipped = dict(line.split(': ', 1) for line in said.read().splitlines() if ': ' in line)
+    ok = n_skipped = 0
     for f, (passed, secs) in zip(files, results):
-        ok += bool(passed)
-        print(f"{'PASS' if passed else 'FAIL'}  {f.relative_to(cfg.config_path)}  ({secs:.0f} s)")
-    bad = len(files) - ok
+        status = 'FAIL' if not passed else 'SKIP' if f.name in skipped else 'PASS'
+        ok, n_skipped = ok + (status == 'PASS'), n_skipped + (status == 'SKIP')
+        print(f"{status}  {f.relative_to(cfg.config_path)}  ({secs:.0f} s)" + (f'  {skipped[f.name]}' if status == 'SKIP' else ''))
+    bad = len(files) - ok - n_skipped
     print(f'{len(files)} notebooks in {time.time() - start:.0f} s')
-    print(f'{ok} passed, {bad} failed')
+    print(f'{ok} passed, {bad} failed' + (f', {n_skipped} skipped' if n_skipped else ''))
     return 1 if bad else 0
 
 
