@@ -211,8 +211,8 @@ PRIOR_KEYS = {
     'prior_parameters': Key({}, 'dict', 'keyword arguments of hipvq.masked.MaskedCodePrior (nb_entries, code_shape and '
                             'nb_classes come from the run and nb_bins)'),
     'num_epochs':    Key(10, 'int', 'training epochs', low=1),
-    'top_num_epochs': Key(24, 'int', "training epochs of a VQ-VAE-2's top-code prior (its maps have 16x fewer codes at "
-                         'top downscale 16: an epoch costs a small fraction of a bottom one; at most a quarter of a time budget)', low=1),
+    'top_num_epochs': Key(12, 'int', "training epochs of a VQ-VAE-2's top-code prior (16x8 maps at top downscale 16: "
+                         'an epoch costs about a tenth of a bottom one; it gets at most a quarter of a time budget)', low=1),
     'time_budget_minutes': Key(None, 'float', 'stop before an epoch that would end past this many minutes, judged by the last one (empty: no limit)',
                                optional=True, low=0, open_low=True),
     'batch_size':    Key(32, 'int', 'code maps per optimisation step', low=1),
