@@ -24,7 +24,7 @@ from .train import build_dataset
 # %% auto #0
 __all__ = ['METRICS', 'SUMMARY_PATTERN', 'CHECKPOINTS', 'REPORT_FILES', 'iter_reconstructions', 'image_metrics', 'SplitResults',
            'evaluate_split', 'per_image_rows', 'per_case_rows', 'markdown_table', 'reconstruct', 'plot_test_metrics',
-           'plot_best_worst', 'summary_line', 'extra_line', 'parse_test_summary', 'resolve_checkpoint',
+           'plot_best_worst', 'summary_line', 'extra_line', 'parse_test_summary', 'check_run', 'resolve_checkpoint',
            'evaluation_device', 'write_reports', 'evaluate_run', 'check_checkpoint_parameters', 'load_predict_model',
            'predict_dataset', 'plot_prediction', 'prediction_name', 'predict']
 
@@ -230,6 +230,13 @@ def parse_test_summary(log, # a training.log path, or its text
 # %% ../nbs/10_evaluate.ipynb #a9e92a7d
 CHECKPOINTS = {'latest': 'latest_model.pth', 'best': 'best_model.pth'}
 
+def check_run(run_dir, # a run directory written by hipvq train
+             ) -> Path:
+    "The run directory as a Path; a one-line error if there is none."
+    run = Path(run_dir)
+    if not run.is_dir(): raise FileNotFoundError(f'run directory {run} does not exist; expected a folder written by hipvq train')
+    return run
+
 def resolve_checkpoint(run_dir, # a run directory
                        checkpoint='latest', # 'latest', 'best', or a path (absolute, or relative to run_dir)
                       ) -> Path:
@@ -285,9 +292,7 @@ def evaluate_run(run_dir, # a run directory written by hipvq.train.fit
                  batch_size:int|None=None, # images per forward pass (None: the run's batch_size)
                 ) -> dict:
     "Evaluate a run's checkpoint on its test split; write the test reports and the summary line into the run."
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise FileNotFoundError(f'run directory {run_dir} not found; expected a folder written by hipvq train')
+    run_dir = check_run(run_dir)
     path = resolve_checkpoint(run_dir, checkpoint)
     model, config = load_model(path, device='cpu')
     if config is None:

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from .augment import build_transforms
 from .data import SPLITS, list_slices, parse_slice_name, read_slice, split_dirs
-from .evaluate import reconstruct, resolve_checkpoint
+from .evaluate import check_run, reconstruct, resolve_checkpoint
 from .generate import draw_slices, load_generator, plot_samples_beside_real, prior_data_config, sample_labels, slice_data_config, slice_range, split_images
 from .metrics import code_counts, perplexity, ssim
 from .phantom import LABELS
@@ -28,7 +28,7 @@ from .train import build_dataset
 
 # %% auto #0
 __all__ = ['LABEL_COLOURS', 'LABEL_ALPHA', 'figure_png', 'Explorer', 'choose', 'slice_files', 'overlay_mask', 'plot_slice',
-           'SliceBrowser', 'check_run', 'run_checkpoints', 'plot_reconstruction', 'ReconstructionViewer', 'code_patch',
+           'SliceBrowser', 'run_checkpoints', 'plot_reconstruction', 'ReconstructionViewer', 'code_patch',
            'plot_code_use', 'plot_codes', 'CodebookExplorer', 'SampleGenerator']
 
 # %% ../nbs/16_explore.ipynb #d67485f3
@@ -202,14 +202,6 @@ def draw_slice(self:SliceBrowser, split:str, case:int, week:int, slice:int) -> F
     image, mask = self.slice_pair(split, case, week, slice)
     return plot_slice(read_slice(image), None if mask is None else read_slice(mask), f'{split}: case {case} week {week} slice {slice}')
 
-# %% ../nbs/16_explore.ipynb #72038904
-def check_run(run_dir, # a run directory written by hipvq train
-             ) -> Path:
-    "The run directory as a Path; a one-line error if there is none."
-    run = Path(run_dir)
-    if not run.is_dir(): raise FileNotFoundError(f'run directory {run} not found; expected a folder written by hipvq train')
-    return run
-
 # %% ../nbs/16_explore.ipynb #e6cc5689
 def run_checkpoints(run_dir, # a run directory written by hipvq train
                    ) -> dict:
@@ -360,8 +352,7 @@ def split_codes(self:CodebookExplorer, split:str) -> tuple:
     "A split's slices, their code maps (N, h, w) and top code maps (or None), encoded once."
     if split not in self.splits:
         dataset = build_dataset(slice_data_config(self.config, self.data_root), split)
-        tops = encode_dataset(self.vqvae, dataset, top=True) if self.vqvae.top is not None else None
-        self.splits[split] = dataset, encode_dataset(self.vqvae, dataset), tops
+        self.splits[split] = dataset, *encode_dataset(self.vqvae, dataset, levels=True)     # both levels, one pass
     return self.splits[split]
 
 # %% ../nbs/16_explore.ipynb #7b20a869

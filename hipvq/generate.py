@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from .config import SPLIT_KEYS, ConfigError, load_config, resolve_device, save_config, split_dir
 from .data import list_slices, read_slice
-from .evaluate import resolve_checkpoint
+from .evaluate import check_run, resolve_checkpoint
 from .learner import TimeBudgetCB
 from .masked import MaskedCodeCB, MaskedCodePrior, decode_masked, masked_bits_per_code
 from .phantom import save_nifti_slice
@@ -167,8 +167,7 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
                 cbs=(), # extra callbacks for the fits
                ) -> Path:
     "`hipvq prior`: train the masked-code prior on the run's codes (a VQ-VAE-2's: top codes, then bottom codes given them); files in RUN/prior/."
-    run = Path(run_dir)
-    if not run.is_dir(): raise FileNotFoundError(f'run directory {run} does not exist')
+    run = check_run(run_dir)
     config = start_prior(run, config, overrides, resume, force)
     device = resolve_device(config['device'])
     torch.manual_seed(config['seed'])
