@@ -24,7 +24,7 @@ from .train import build_dataset
 
 # %% auto #0
 __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'FEATURES_FORMAT', 'FEATURES_CACHE',
-           'slice_data_config', 'prior_data_config', 'file_digest', 'read_code_cache', 'encode_split', 'run_code_maps',
+           'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache', 'encode_split', 'run_code_maps',
            'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level', 'train_prior',
            'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit', 'sample_labels',
            'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
@@ -54,7 +54,7 @@ def file_digest(path) -> str:
 
 CODES_FORMAT, MAP_KEYS = 'hipvq-codes-2', ('codes', 'top_codes', 'val_codes', 'val_top_codes')
 
-def read_code_cache(cache:Path, key, format:str=CODES_FORMAT) -> dict|None:
+def read_cache(cache:Path, key, format:str=CODES_FORMAT) -> dict|None:
     "The cached file (code maps, or another `format`) if it was made with `key` (the same weights and settings); None for a missing, stale or old file."
     if not cache.is_file(): return None
     try: cached = read_checkpoint(cache, formats=(format,))
@@ -80,7 +80,7 @@ def run_code_maps(run_dir, # a run directory written by `hipvq train`
     vqvae, run_config = load_model(weights, device=device)
     key = dict(weights=file_digest(weights), data_root=str(config['data_root'] or ''), flip=config['flip'], nb_bins=config['nb_bins'])
     cache = run/'prior'/'codes.pt'
-    cached = read_code_cache(cache, key)
+    cached = read_cache(cache, key)
     if cached is not None:
         return dict(cached, **{k: cached[k].long() for k in MAP_KEYS if cached[k] is not None}, vqvae=vqvae, run_config=run_config)
     if verbose: print(f'hipvq prior: encoding the slices with {weights} ...', flush=True)
@@ -358,7 +358,7 @@ def reference_features(reference:torch.Tensor, classifier, vqvae, # (M,1,H,W) re
                        cache:Path|None=None) -> dict:
     "`feature_sets` of the report's real reference slices; with `cache`, kept in that file for the same slices and models."
     key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
-    cached = None if cache is None else read_code_cache(cache, key, FEATURES_FORMAT)
+    cached = None if cache is None else read_cache(cache, key, FEATURES_FORMAT)
     if cached is not None: return cached['features']
     features = feature_sets(reference, classifier, vqvae)
     if cache is not None:

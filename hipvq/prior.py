@@ -110,8 +110,7 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
                    batch_size:int=64,
                    device:str|torch.device='cpu',
                    flip:bool=False, # encode the left-right mirrored images instead
-                   top:bool=False, # the top level's codes of a two-level VQ-VAE (VQ-VAE-2) instead of the bottom's
-                   levels:bool=False, # both levels in one pass: (bottom maps, top maps or None)
+                   levels:bool=False, # both levels of a two-level VQ-VAE (VQ-VAE-2): (bottom maps, top maps or None)
                   ) -> torch.Tensor|tuple:
     "Code maps (N, h, w) long of every image of `dataset` (or of its mirror image)."
     vqvae = vqvae.to(device).eval()
@@ -121,7 +120,7 @@ def encode_dataset(vqvae, # trained `hipvq.model.VQVAE`
         codes, top_codes = vqvae.encode_levels(x.flip(-1) if flip else x)               # (B,1,H,W) -> (B,h,w), (B,h',w') or None
         bottom.append(codes.cpu()); upper.append(None if top_codes is None else top_codes.cpu())
     bottom, upper = torch.cat(bottom), (None if upper[0] is None else torch.cat(upper))
-    return (bottom, upper) if levels else upper if top else bottom
+    return (bottom, upper) if levels else bottom
 
 # %% ../nbs/11_prior.ipynb #15bbd566
 class CodeMaps:
