@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from .config import SPLIT_KEYS, ConfigError, load_config, resolve_device, save_config, split_dir
@@ -23,12 +24,12 @@ from .runs import atomic_save, atomic_write_text, load_model, log_line, one_line
 from .train import build_dataset
 
 # %% auto #0
-__all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'FEATURES_FORMAT', 'FEATURES_CACHE',
-           'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache', 'encode_split', 'run_code_maps',
-           'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level', 'train_prior',
-           'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit', 'sample_labels',
-           'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
-           'OutputFolder', 'plot_samples_beside_real', 'report_sets', 'fingerprint', 'reference_features',
+__all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'REPORT_CACHE_FORMAT', 'REPORT_CACHE',
+           'MAX_CACHED_ROWS', 'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache', 'encode_split',
+           'run_code_maps', 'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level',
+           'train_prior', 'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit',
+           'sample_labels', 'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name',
+           'write_sample_slices', 'OutputFolder', 'plot_samples_beside_real', 'report_sets', 'fingerprint',
            'quality_rows', 'sample', 'marginal_code_maps', 'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
@@ -352,29 +353,30 @@ def fingerprint(*tensors:torch.Tensor) -> str:
     for t in tensors: h.update(str(tuple(t.shape)).encode()); h.update(t.detach().cpu().contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
-FEATURES_FORMAT, FEATURES_CACHE = 'hipvq-report-features-1', 'reference_features.pt'
-
-def reference_features(reference:torch.Tensor, classifier, vqvae, # (M,1,H,W) real slices; the two feature spaces' models
-                       cache:Path|None=None) -> dict:
-    "`feature_sets` of the report's real reference slices; with `cache`, kept in that file for the same slices and models."
-    key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
-    cached = None if cache is None else read_cache(cache, key, FEATURES_FORMAT)
-    if cached is not None: return cached['features']
-    features = feature_sets(reference, classifier, vqvae)
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_save(dict(format=FEATURES_FORMAT, key=key, features=features), cache)
-    return features
+REPORT_CACHE_FORMAT, REPORT_CACHE, MAX_CACHED_ROWS = 'hipvq-report-cache-1', 'report_cache.pt', 32
 
 def quality_rows(candidates:dict, # {name: (images (n,1,H,W), position bins or None)}
                  sets:dict, classifier, vqvae, # `report_sets`; the two feature spaces' models
-                 cache:Path|None=None, # where the reference slices' features are kept (None: computed here)
+                 cache:Path|None=None, # where the test slices' features and measured rows are kept (None: all measured here)
                 ) -> list[dict]:
-    "One `quality_row` per candidate set, all against the same real test slices."
-    reference = sets['test'][0]
-    features = reference_features(reference, classifier, vqvae, cache)
-    return [quality_row(name, images, labels, reference, sets['train'], classifier, vqvae, features)
-            for name, (images, labels) in candidates.items()]
+    "One `quality_row` per candidate set against the real test slices; with `cache`, a set measured before is read, not measured again."
+    reference, train = sets['test'][0], sets['train']
+    key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
+    saved = None if cache is None else read_cache(cache, key, REPORT_CACHE_FORMAT)
+    saved = saved or dict(format=REPORT_CACHE_FORMAT, key=key, features=feature_sets(reference, classifier, vqvae), rows={})
+    seen = len(saved['rows'])
+    train_key = fingerprint(F.avg_pool2d(train.float(), 4))   # the training slices at 1/16 of their pixels: enough to tell sets apart
+    rows = []
+    for name, (images, labels) in candidates.items():
+        row_key = fingerprint(images, *([] if labels is None else [labels])) + train_key
+        if row_key not in saved['rows']:
+            saved['rows'][row_key] = quality_row(name, images, labels, reference, train, classifier, vqvae, saved['features'])
+        rows.append(dict(saved['rows'][row_key], name=name))
+    if cache is not None and (len(saved['rows']) != seen or seen == 0):
+        saved['rows'] = dict(list(saved['rows'].items())[-MAX_CACHED_ROWS:])   # the newest rows
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_save(saved, cache)
+    return rows
 
 # %% ../nbs/14_generate.ipynb #10887842
 def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
@@ -406,7 +408,7 @@ def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
             sets = report_sets(data_config, n, seed)
             classifier = position_classifier(run, data_config, resolve_device(device))
             rows = quality_rows({'samples': (images, labels if nb_bins == REPORT_BINS else None),
-                                 'real validation slices': sets['validate']}, sets, classifier, loaded['vqvae'], run/'prior'/'cache'/FEATURES_CACHE)
+                                 'real validation slices': sets['validate']}, sets, classifier, loaded['vqvae'], run/'prior'/'cache'/REPORT_CACHE)
             write_report(rows, partial)
         atomic_write_text(partial/'sampling.json', json.dumps(dict(n=n, seed=seed, position=position, **sampling,
                           prior=str(loaded['path']), seconds=round(sample_seconds, 2)), indent=1))
@@ -442,4 +444,4 @@ def reference_ladder(run_dir, # a run directory with a trained prior
     data = run_code_maps(run, config, device, verbose=False)
     top = None if data['top_codes'] is None else marginal_code_maps(data['top_codes'], len(real), prior.nb_entries, seed + 1)
     rows['codes drawn independently'] = (decode_in_batches(vqvae, marginal_code_maps(data['codes'], len(real), prior.nb_entries, seed), top), None)
-    return quality_rows(rows, sets, position_classifier(run, data_config, device), vqvae, run/'prior'/'cache'/FEATURES_CACHE)
+    return quality_rows(rows, sets, position_classifier(run, data_config, device), vqvae, run/'prior'/'cache'/REPORT_CACHE)
