@@ -4,13 +4,14 @@
 
 # %% ../nbs/15_cli.ipynb #7625710b
 from __future__ import annotations
-import argparse, importlib, inspect, os, sys, time
+import argparse, importlib, inspect, os, signal, sys, threading, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['find_config', 'phantoms_command', 'train_command', 'evaluate_command', 'predict_command', 'prior_command',
            'sample_command', 'demo_data_root', 'demo_report', 'run_demo', 'FunctionDefault', 'given_options',
-           'make_parser', 'main']
+           'make_parser', 'stop_on_signal', 'signals_stop', 'one_line_warnings', 'main']
 
 # %% ../nbs/15_cli.ipynb #c1736312
 def find_config(name:str, # file name inside `configs/`, e.g. 'demo.yaml'
@@ -56,11 +57,12 @@ def evaluate_command(run, # run directory written by hipvq train
 # %% ../nbs/15_cli.ipynb #d205aaeb
 def predict_command(config, # predict config (YAML)
                     overrides:list[str]=(), # 'key=value' settings applied on top of the config
+                    force:bool=False, # replace the config's save_dir if it exists and is not empty
                    ) -> Path:
     "`hipvq predict`: reconstruct every slice of a folder with a trained model."
     from hipvq.config import load_config
     from hipvq.evaluate import predict
-    save_dir = predict(load_config(config, overrides=overrides, kind='predict'))
+    save_dir = predict(load_config(config, overrides=overrides, kind='predict'), force=force)
     print(f'hipvq predict: images written to {save_dir}', flush=True)
     return save_dir
 
@@ -178,7 +180,6 @@ def make_parser() -> argparse.ArgumentParser:
     sets = dict(dest='overrides', action='append', metavar='KEY=VALUE',
                 help='override a config key (repeatable; nested keys with dots: model_parameters.embed_dim=32)')
     shown = lambda function, name, help: dict(default=FunctionDefault(function, name), help=f'{help} (default: %(default)s)')
-
     d = command('demo', run_demo, 'write the phantom data if missing, train with configs/demo.yaml, evaluate')
     d.add_argument('--config', help='config to use instead of configs/demo.yaml')
     d.add_argument('--data', help="phantom data root (default: the config's data_root)")
@@ -201,6 +202,7 @@ def make_parser() -> argparse.ArgumentParser:
     r = command('predict', predict_command, 'reconstruct every slice of a folder with a trained model')
     r.add_argument('--config', required=True, help='predict config (YAML)')
     r.add_argument('--set', **sets)
+    r.add_argument('--force', action='store_true', help="replace the config's save_dir if it exists and is not empty")
 
     q = command('prior', prior_command, "train the masked-code prior on a run's codes (its files go to RUN/prior)")
     q.add_argument('--run', required=True, help='run directory written by hipvq train')
@@ -227,6 +229,30 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument('--seed', type=int, **shown('hipvq.phantom.write_phantom_dataset', 'seed', 'data set seed'))
     return parser
 
+# %% ../nbs/15_cli.ipynb #caa857cd
+def stop_on_signal(signum, frame):
+    "Signal handler: raise `hipvq.learner.StopSignal` (imported here: `hipvq --help` does not load torch)."
+    from hipvq.learner import StopSignal
+    raise StopSignal(signal.Signals(signum).name)
+
+@contextmanager
+def signals_stop(signums=(signal.SIGTERM, signal.SIGHUP), # the signals that stop a command as Ctrl-C does
+                ):
+    "Inside the `with`, `signums` raise `StopSignal` in the main thread; the old handlers come back after."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    old = {s: signal.signal(s, stop_on_signal) for s in signums}
+    try: yield
+    finally:
+        for s, handler in old.items(): signal.signal(s, handler)
+
+@contextmanager
+def one_line_warnings():
+    "Inside the `with`, a warning prints as one line `hipvq: warning: ...` (not Python's two, with a line of source)."
+    old = warnings.formatwarning
+    warnings.formatwarning = lambda message, *args, **kwargs: f"hipvq: warning: {' '.join(str(message).split())}\n"
+    try: yield
+    finally: warnings.formatwarning = old
+
 # %% ../nbs/15_cli.ipynb #d20d9238
 def main(argv:list[str]|None=None, # arguments (default: sys.argv[1:])
         ) -> int:
@@ -239,12 +265,13 @@ def main(argv:list[str]|None=None, # arguments (default: sys.argv[1:])
     if args.debug or os.environ.get('HIPVQ_DEBUG'):
         args.function(**given_options(args))
         return 0
-    try: args.function(**given_options(args))
-    except KeyboardInterrupt:
-        print('hipvq: interrupted; checkpoints written so far are kept (resume with hipvq train --resume RUN_DIR)',
-              file=sys.stderr)
-        return 130
-    except (ValueError, OSError, KeyError) as e:
+    try:
+        with signals_stop(), one_line_warnings(): args.function(**given_options(args))
+    except KeyboardInterrupt as e:           # Ctrl-C, or SIGTERM / SIGHUP through `signals_stop`
+        name = getattr(e, 'name', 'SIGINT')
+        print(f'hipvq: stopped by {name}; the checkpoints written so far are kept (a training continues with --resume)', file=sys.stderr)
+        return 128 + signal.Signals[name]
+    except (ValueError, OSError, KeyError, ArithmeticError) as e:     # ArithmeticError: a loss that is not finite
         msg = ' '.join(str(e).split()) or type(e).__name__
         print(f'hipvq: error: {msg}', file=sys.stderr)
         return 2

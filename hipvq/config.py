@@ -22,7 +22,7 @@ __all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRA
            'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader',
            'read_yaml', 'Key', 'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device',
            'cpu_has_native_bf16', 'resolve_amp', 'check_model_parameters', 'split_dir', 'fill_defaults',
-           'check_image_shape', 'check_transforms', 'check_path', 'check_device', 'check_train_config',
+           'check_image_shape', 'check_transforms', 'check_path', 'check_device', 'check_inside', 'check_train_config',
            'check_predict_config', 'load_config', 'save_config']
 
 # %% ../nbs/05_config.ipynb #d5aee57f
@@ -152,7 +152,7 @@ COMMON_KEYS = {
 TRAIN_KEYS = {
     **COMMON_KEYS,
     'logs_root':     Key('runs', 'path', 'root folder of the run directories'),
-    'log_dir_name':  Key(None, 'str', 'run directory name inside logs_root (empty: the current time)', optional=True),
+    'log_dir_name':  Key(None, 'str', 'run directory name inside logs_root, a relative path without .. (empty: the current time)', optional=True),
     'log_frequency': Key(1, 'int', 'validate and log every N epochs (and always at the last)', low=1),
     'image_frequency': Key(1, 'int', 'save originals vs reconstructions every N epochs', low=1),
     'num_epochs':    Key(30, 'int', 'training epochs', low=1),
@@ -162,6 +162,8 @@ TRAIN_KEYS = {
                          choices=('none', 'cosine', 'one-cycle')),
     'grad_clip':     Key(None, 'float', 'clip the gradient norm to this value (empty: no clipping)',
                          optional=True, low=0, open_low=True),
+    'on_nonfinite':  Key('raise', 'choice', 'a loss or gradient that is not finite: stop with an error naming the epoch and '
+                         'batch, or skip that batch (counted in training.log)', choices=('raise', 'skip')),
     'data_root':     Key(None, 'path', 'a folder holding keras_slices_{train,validate,test}: instead of the three dirs',
                          optional=True),
     'train_dataset_dir': Key(None, 'path', 'folder of training slices', optional=True),
@@ -393,6 +395,13 @@ def check_device(config:dict, source):
         raise ConfigError(source, 'device', "'mps' requested but MPS is not available; use device: auto or cpu")
 
 # %% ../nbs/05_config.ipynb #cddcbad4
+def check_inside(config:dict, key:str, source):
+    "The path under `key` (if set) must stay inside the folder it is joined to: relative, without `..`."
+    path = config[key]
+    if path is None: return
+    if Path(path).is_absolute() or '..' in Path(path).parts or not str(path).strip():
+        raise ConfigError(source, key, f'got {path!r}, expected a relative path without .. (it is a folder inside logs_root)')
+
 def check_train_config(config:dict, source):
     "Checks across the keys of a filled-in training config (folders, resume, device, amp, backend, transforms)."
     folder_keys = [keys['folder'] for keys in SPLIT_KEYS.values()]
@@ -408,6 +417,7 @@ def check_train_config(config:dict, source):
             if config[k] is None: raise ConfigError(source, k, 'is empty; give the folder of slices (or data_root, a keras_slices_* root)')
         for k in folder_keys: check_path(config, k, source)
     if config['resume'] is not None: check_path(config, 'resume', source, what='run directory or checkpoint')
+    check_inside(config, 'log_dir_name', source)
     dev = resolve_device(config['device'])
     if config['amp'] == 'fp16' and not dev.startswith('cuda'):
         raise ConfigError(source, 'amp', f"'fp16' needs a CUDA GPU, the device is {dev}; use amp: auto or off")

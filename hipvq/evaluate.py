@@ -18,7 +18,7 @@ from .config import SPLIT_KEYS, ConfigError, resolve_device
 from .data import BatchLoader
 from .metrics import mse, psnr, ssim, ssim_per_image_range
 from .model import VQVAE
-from .runs import load_model, log_line, plot_reconstructions, save_figure, write_csv
+from .runs import OutputFolder, load_model, log_line, plot_reconstructions, save_figure, write_csv
 from .train import build_dataset
 
 # %% auto #0
@@ -381,19 +381,21 @@ def prediction_name(file, # the slice's source file (None when there is none)
 def predict(config:dict, # a predict config: hipvq.config.load_config(path, kind='predict')
             device=None, # torch device (None: the config's `device` if this machine has it, see `evaluation_device`)
             batch_size:int|None=None, # images per forward pass (None: the config's batch_size)
+            force:bool=False, # replace `save_dir` if it exists and is not empty (else: refuse)
            ) -> Path:
-    "Reconstruct every slice in `dataset_dir`; save original | reconstruction per slice (titled with loss and SSIM) and CSVs in `save_dir`."
-    model, dataset, save_dir = load_predict_model(config), predict_dataset(config), Path(config['save_dir'])
-    figure = None
-    def save_pictures(indices, originals, reconstructions, metrics):
-        nonlocal figure
-        for j, i in enumerate(indices.tolist()):
-            title = f"Loss: {float(metrics['loss'][j]):.4f}, SSIM: {float(metrics['ssim'][j]):.4f}"
-            figure = plot_prediction(originals[j].cpu(), reconstructions[j].cpu(), title, figure)
-            save_figure(figure, save_dir/f'{prediction_name(dataset.files[i], i)}.png')
-    results = evaluate_split(model, dataset, batch_size or config['batch_size'],
-                             device or evaluation_device(config['device']),
-                             build_transforms(config['transforms']), on_batch=save_pictures)
-    write_csv(per_image_rows(results), save_dir/'predictions.csv', digits=6)
-    write_csv(per_case_rows(results), save_dir/'predictions_per_case.csv', digits=6)
-    return save_dir
+    "Reconstruct every slice in `dataset_dir`; save original | reconstruction per slice (titled with loss and SSIM) and CSVs in `save_dir`, written as a whole."
+    folder = OutputFolder(config['save_dir'], force)           # refused before any work when it exists
+    model, dataset, figure = load_predict_model(config), predict_dataset(config), None
+    with folder as save_dir:
+        def save_pictures(indices, originals, reconstructions, metrics):
+            nonlocal figure
+            for j, i in enumerate(indices.tolist()):
+                title = f"Loss: {float(metrics['loss'][j]):.4f}, SSIM: {float(metrics['ssim'][j]):.4f}"
+                figure = plot_prediction(originals[j].cpu(), reconstructions[j].cpu(), title, figure)
+                save_figure(figure, save_dir/f'{prediction_name(dataset.files[i], i)}.png')
+        results = evaluate_split(model, dataset, batch_size or config['batch_size'],
+                                 device or evaluation_device(config['device']),
+                                 build_transforms(config['transforms']), on_batch=save_pictures)
+        write_csv(per_image_rows(results), save_dir/'predictions.csv', digits=6)
+        write_csv(per_case_rows(results), save_dir/'predictions_per_case.csv', digits=6)
+    return folder.out

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_generate.ipynb #2b4fffb3
 from __future__ import annotations
-import hashlib, json, math, shutil, time
+import hashlib, json, math, time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,8 @@ from .masked import MaskedCodeCB, MaskedCodePrior, decode_masked, masked_bits_pe
 from .phantom import save_nifti_slice
 from .prior import PRIOR_FORMAT, encode_dataset, fit_prior, load_prior, sample_codes, slice_position_labels
 from .quality import PositionClassifier, feature_sets, quality_row, train_position_classifier, write_report
-from .runs import atomic_save, atomic_write_text, load_model, log_line, one_line, read_checkpoint, save_figure
+from .runs import (OutputFolder, atomic_save, atomic_write_text, load_model, log_line, one_line, read_checkpoint, run_lock,
+                        save_figure)
 from .train import build_dataset
 
 # %% auto #0
@@ -29,8 +30,8 @@ __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT
            'run_code_maps', 'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level',
            'train_prior', 'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit',
            'sample_labels', 'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name',
-           'write_sample_slices', 'OutputFolder', 'plot_samples_beside_real', 'report_sets', 'fingerprint',
-           'quality_rows', 'sample', 'marginal_code_maps', 'reference_ladder']
+           'write_sample_slices', 'plot_samples_beside_real', 'report_sets', 'fingerprint', 'quality_rows', 'sample',
+           'marginal_code_maps', 'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
 def slice_data_config(run_config:dict, # the run's training config
@@ -169,16 +170,17 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
                ) -> Path:
     "`hipvq prior`: train the masked-code prior on the run's codes (a VQ-VAE-2's: top codes, then bottom codes given them); files in RUN/prior/."
     run = check_run(run_dir)
-    config = start_prior(run, config, overrides, resume, force)
-    device = resolve_device(config['device'])
-    torch.manual_seed(config['seed'])
-    data = run_code_maps(run, config, device)
-    folder = run/'prior'; folder.mkdir(exist_ok=True)
-    save_config(config, folder/'prior_config.yaml')
-    budget, start = config['time_budget_minutes'] and 60 * config['time_budget_minutes'], time.perf_counter()
-    if data['top_codes'] is not None: fit_level(folder/'top', config, data, 'top', resume, device, cbs, budget and TOP_SHARE * budget)
-    fit_level(folder, config, data, 'bottom', resume, device, cbs, budget and budget - (time.perf_counter() - start))
-    finish_prior(run, config, data, device)
+    with run_lock(run/'prior'):                       # one `hipvq prior` at a time on a run; the lock dies with its holder
+        config = start_prior(run, config, overrides, resume, force)
+        device = resolve_device(config['device'])
+        torch.manual_seed(config['seed'])
+        data = run_code_maps(run, config, device)
+        folder = run/'prior'
+        save_config(config, folder/'prior_config.yaml')
+        budget, start = config['time_budget_minutes'] and 60 * config['time_budget_minutes'], time.perf_counter()
+        if data['top_codes'] is not None: fit_level(folder/'top', config, data, 'top', resume, device, cbs, budget and TOP_SHARE * budget)
+        fit_level(folder, config, data, 'bottom', resume, device, cbs, budget and budget - (time.perf_counter() - start))
+        finish_prior(run, config, data, device)
     return folder
 
 # %% ../nbs/14_generate.ipynb #a7174402
@@ -296,25 +298,6 @@ def write_sample_slices(images:torch.Tensor, labels:torch.Tensor, # (n,1,H,W) in
         array = (image[0].double().numpy() + 1) / 2 * raw_max
         paths.append(save_nifti_slice(folder/sample_name(i, label, nb_bins), array, slice_range(label, nb_bins)[0]))
     return paths
-
-# %% ../nbs/14_generate.ipynb #e89a95fa
-class OutputFolder:
-    "Write into a hidden partial folder; only a finished one takes the name `out` (with `force` it replaces the old one)."
-    def __init__(self, out, force:bool=False):
-        self.out, self.force = Path(out), force
-        if self.out.exists() and any(self.out.iterdir()) and not force:
-            raise FileExistsError(f'{self.out} exists and is not empty; choose another --out or pass --force to replace it')
-        self.partial = self.out.parent/f'.{self.out.name}.partial'
-    def __enter__(self) -> Path:
-        shutil.rmtree(self.partial, ignore_errors=True); self.partial.mkdir(parents=True)
-        return self.partial
-    def __exit__(self, kind, error, tb):
-        if kind is not None: shutil.rmtree(self.partial, ignore_errors=True); return False
-        old = self.out.parent/f'.{self.out.name}.old'
-        if self.out.exists(): shutil.rmtree(old, ignore_errors=True); self.out.rename(old)
-        self.partial.rename(self.out)
-        shutil.rmtree(old, ignore_errors=True)
-        return False
 
 # %% ../nbs/14_generate.ipynb #4a5131e9
 def plot_samples_beside_real(samples:torch.Tensor, labels:torch.Tensor, # (n,1,H,W) in [-1,1]; (n,) bins

@@ -12,27 +12,35 @@ from fastcore.basics import patch
 import torch
 from tqdm.auto import tqdm
 
-from .runs import atomic_save, log_line, make_checkpoint, rng_state, set_rng_state, unwrap, write_csv
+from .runs import atomic_save, log_line, make_checkpoint, one_line, rng_state, set_rng_state, unwrap, write_csv
 
 # %% auto #0
-__all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'with_cbs', 'Learner', 'OptimizerCB',
-           'MixedPrecisionCB', 'GradClipCB', 'SchedulerCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'LogCB',
-           'learner_state', 'load_learner_state', 'resume_learner', 'CheckpointCB', 'TimeBudgetCB']
+__all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'StopSignal', 'interruption', 'Callback',
+           'with_cbs', 'Learner', 'gradients_finite', 'OptimizerCB', 'MixedPrecisionCB', 'GradClipCB', 'SchedulerCB',
+           'DeviceCB', 'MetricsCB', 'ProgressCB', 'LogCB', 'learner_state', 'load_learner_state', 'resume_learner',
+           'weights_finite', 'CheckpointCB', 'TimeBudgetCB']
 
 # %% ../nbs/07_learner.ipynb #96581322
 class CancelFitException(Exception): "Raise in a callback to end training cleanly (after_fit is skipped, cleanup_fit runs)."
 class CancelEpochException(Exception): "Raise in a callback to skip the rest of this epoch."
 class CancelBatchException(Exception): "Raise in a callback to skip the rest of this batch."
+class StopSignal(KeyboardInterrupt):
+    "A stop request by a signal other than SIGINT (SIGTERM from a scheduler, SIGHUP): a fit ends as on Ctrl-C."
+    def __init__(self, name:str): super().__init__(name); self.name = name    # e.g. 'SIGTERM'
+
+def interruption(error:KeyboardInterrupt) -> str:
+    "What stopped a fit, in words: the signal's name."
+    return error.name if isinstance(error, StopSignal) else 'SIGINT (Ctrl-C)'
 
 class Callback:
-    "Base class. Define any event method `name(self, learn)`: before_/after_/cleanup_ fit, epoch, train, validate, batch; predict, get_loss, backward, step, zero_grad; after_predict, after_loss, after_backward, after_step."
+    "Base class. Define any event method `name(self, learn)`: before_/after_/cleanup_ fit, epoch, train, validate, batch; predict, get_loss, backward, step, zero_grad; after_predict, after_loss, after_backward, after_step; after_interrupt (a KeyboardInterrupt or `StopSignal` ended the fit)."
     order = 0
 
 # %% ../nbs/07_learner.ipynb #a5c89168
 _CANCEL = {'fit': CancelFitException, 'epoch': CancelEpochException, 'batch': CancelBatchException}
 
 class with_cbs:
-    "Decorator: send `before_<name>`, run the method, send `after_<name>`; `Cancel<Name>Exception` ends it early; `cleanup_<name>` always."
+    "Decorator: send `before_<name>`, run the method, send `after_<name>`; `Cancel<Name>Exception` ends it early; `cleanup_<name>` always (the first error is the one raised)."
     def __init__(self, name:str): self.name = name
     def __call__(self, method):
         @wraps(method)
@@ -42,7 +50,11 @@ class with_cbs:
                 method(learn, *args, **kwargs)
                 learn.callback(f'after_{self.name}')
             except _CANCEL.get(self.name, ()): pass
-            finally: learn.callback(f'cleanup_{self.name}')
+            except BaseException:
+                try: learn.callback(f'cleanup_{self.name}')
+                except Exception: pass           # a cleanup that fails too (the same full disk) must not hide the first error
+                raise
+            learn.callback(f'cleanup_{self.name}')
         return run
 
 # %% ../nbs/07_learner.ipynb #e711f150
@@ -123,23 +135,47 @@ def fit(self:Learner,
                  validate_every:int=1, # validate after every this many epochs (and after the last)
                  cbs=(), # extra callbacks for this fit only
                 ):
-    "Train epochs `start_epoch` .. `n_epochs - 1`; `self.epoch` counts from 0."
+    "Train epochs `start_epoch` .. `n_epochs - 1`; `self.epoch` counts from 0. An interrupt is sent to `after_interrupt`, then raised again."
     self.n_epochs, self.start_epoch, self.validate_every = n_epochs, start_epoch, validate_every
     extra = list(cbs)
     self.cbs += extra
     try: self.all_epochs()
+    except KeyboardInterrupt as e:       # Ctrl-C, or a `StopSignal`: the callbacks say where it stopped, the caller exits
+        self.interrupted = e
+        self.callback('after_interrupt')
+        raise
     finally:
         for cb in extra: self.cbs.remove(cb)
 
 # %% ../nbs/07_learner.ipynb #4573ef0f
+def gradients_finite(opt:torch.optim.Optimizer) -> bool:
+    "True when every gradient the optimiser would apply is finite (one check for all of them)."
+    grads = [p.grad for group in opt.param_groups for p in group['params'] if p.grad is not None]
+    return not grads or bool(torch.stack([g.isfinite().all() for g in grads]).all())
+
 class OptimizerCB(Callback):
-    "The plain step: backward, step, zero_grad; stops on a loss that is not finite."
+    "The plain step: backward, step, zero_grad; a loss or gradient that is not finite stops the fit, or skips the batch."
+    def __init__(self, on_nonfinite:str='raise'): # 'raise': stop, naming epoch and batch; 'skip': skip the batch, counted
+        self.on_nonfinite = on_nonfinite
+    def before_epoch(self, learn): learn.skipped_batches = 0
+    def before_batch(self, learn):      # a forward pass updates buffers (batch-norm statistics, an EMA codebook): kept to restore
+        if self.on_nonfinite == 'skip' and learn.training: self.buffers = [b.detach().clone() for b in learn.model.buffers()]
+    def nonfinite(self, learn, what:str):
+        if self.on_nonfinite == 'raise':
+            raise FloatingPointError(f'{what} at epoch {learn.epoch + 1} (batch {learn.iter + 1}); the last checkpoint keeps the last '
+                                     'good epoch; try a lower learning_rate or grad_clip (or on_nonfinite: skip)')
+        learn.opt.zero_grad(set_to_none=True); learn.skipped_batches += 1
+        with torch.no_grad():
+            for buffer, saved in zip(learn.model.buffers(), self.buffers): buffer.copy_(saved)
+        if learn.skipped_batches == len(learn.loader):
+            raise FloatingPointError(f'{what} in every batch of epoch {learn.epoch + 1}; the last checkpoint keeps the last good epoch')
+        raise CancelBatchException()
     def backward(self, learn):
-        if not torch.isfinite(learn.loss):
-            raise FloatingPointError(f'loss became {learn.loss.item()} at epoch {learn.epoch + 1} (batch {learn.iter + 1}); '
-                                     'the last checkpoint keeps the last good epoch; try a lower learning_rate or grad_clip')
+        if not torch.isfinite(learn.loss): self.nonfinite(learn, f'loss became {learn.loss.item()}')
         learn.loss.backward()
-    def step(self, learn): learn.opt.step()
+    def step(self, learn):
+        if not gradients_finite(learn.opt): self.nonfinite(learn, 'a gradient became inf or nan')
+        learn.opt.step()
     def zero_grad(self, learn): learn.opt.zero_grad(set_to_none=True)
 
 # %% ../nbs/07_learner.ipynb #c4632e4e
@@ -147,10 +183,13 @@ class MixedPrecisionCB(OptimizerCB):
     "The step under torch.autocast (`dtype` bf16 or fp16); fp16 scales the loss with a GradScaler."
     state_key = 'scaler'
     def __init__(self, dtype:torch.dtype=torch.bfloat16, # autocast dtype
-                 device_type:str='cpu'): # 'cpu' or 'cuda'
+                 device_type:str='cpu', # 'cpu' or 'cuda'
+                 on_nonfinite:str='raise'): # as `OptimizerCB`'s (fp16's scaler skips its own overflowed steps)
+        super().__init__(on_nonfinite)
         self.dtype, self.device_type = dtype, device_type
         self.scaler = torch.amp.GradScaler(device_type) if dtype == torch.float16 else None
     def before_batch(self, learn):
+        super().before_batch(learn)
         self.autocast = torch.autocast(self.device_type, dtype=self.dtype)
         self.autocast.__enter__()
     def after_loss(self, learn): self.autocast.__exit__(None, None, None)
@@ -159,7 +198,7 @@ class MixedPrecisionCB(OptimizerCB):
         self.scaler.scale(learn.loss).backward()
         self.scaler.unscale_(learn.opt)
     def step(self, learn):
-        if self.scaler is None: return learn.opt.step()
+        if self.scaler is None: return super().step(learn)
         self.scaler.step(learn.opt); self.scaler.update()
     def state_dict(self): return self.scaler.state_dict() if self.scaler else None
     def load_state_dict(self, state):
@@ -260,7 +299,7 @@ class ProgressCB(Callback):
 
 # %% ../nbs/07_learner.ipynb #261a353e
 class LogCB(Callback):
-    "training.log (one line per validated epoch, from `message`) and metrics.csv (every epoch), in `run_dir`."
+    "training.log (a line per validated epoch, from `message`; skipped batches; an interrupt) and metrics.csv (every epoch), in `run_dir`."
     order = 20
     def __init__(self, run_dir, # the run directory
                  message=None, # function of an epoch's metrics dict -> log line (None: key=value pairs)
@@ -271,10 +310,17 @@ class LogCB(Callback):
     def before_fit(self, learn): self.log.parent.mkdir(parents=True, exist_ok=True)
     def after_epoch(self, learn):
         m = learn.history[-1]
+        if getattr(learn, 'skipped_batches', 0):
+            log_line(self.log, f"Epoch {m['epoch']}: skipped {learn.skipped_batches} batch(es) whose loss or gradients were not finite", echo=self.echo)
         if learn.validating:
             log_line(self.log, self.message(m) if self.message else ', '.join(f'{k}: {v:.4g}' for k, v in m.items()), echo=self.echo)
         write_csv(learn.history, self.csv, self.columns)
     def after_fit(self, learn): log_line(self.log, f"Training took {learn.history[-1]['elapsed']/60:.2f} minutes", echo=self.echo)
+    def after_interrupt(self, learn):
+        saved = getattr(learn, 'checkpoint_epoch', 0)
+        kept = f'the latest checkpoint holds epoch {saved}' if saved else 'no epoch was complete, so there is no checkpoint yet'
+        log_line(self.log, f'Interrupted by {interruption(learn.interrupted)} in epoch {learn.epoch + 1} '
+                 f"(batch {getattr(learn, 'iter', -1) + 1}); {kept}", echo=self.echo)
 
 # %% ../nbs/07_learner.ipynb #60dc9889
 def learner_state(learn:Learner) -> dict:
@@ -291,18 +337,24 @@ def load_learner_state(learn:Learner, state:dict):
         if hasattr(cb, 'state_key') and state.get(cb.state_key) is not None: cb.load_state_dict(state[cb.state_key])
 
 def resume_learner(learn:Learner, checkpoint:dict|None, # a latest checkpoint written by `CheckpointCB` (None: a new run)
+                   source='the checkpoint', # its file, named in errors
                   ) -> int:
     "Put a latest checkpoint's weights, optimiser and callback states, history and random state into `learn`; return its epochs done."
     if checkpoint is None: return 0
-    learn.raw_model.load_state_dict(checkpoint['state_dict'])
-    load_learner_state(learn, checkpoint)
+    try: learn.raw_model.load_state_dict(checkpoint['state_dict']); load_learner_state(learn, checkpoint)
+    except (RuntimeError, ValueError, KeyError) as e:
+        raise ValueError(f'{source}: its weights or optimiser state do not fit the model ({one_line(e)})') from None
     learn.history = list(checkpoint['history'])
     set_rng_state(checkpoint['rng'])
     return checkpoint['epoch']
 
 # %% ../nbs/07_learner.ipynb #5062c2e3
+def weights_finite(model:torch.nn.Module) -> bool:
+    "True when every floating-point weight and buffer of `model` is finite."
+    return all(bool(t.isfinite().all()) for t in unwrap(model).state_dict().values() if t.is_floating_point())
+
 class CheckpointCB(Callback):
-    "The best checkpoint at each new lowest `monitor`, the latest (resumable) after every epoch."
+    "The best checkpoint at each new lowest `monitor`, the latest (resumable) after every epoch; never weights that are not finite."
     order = 30
     def __init__(self, run_dir, # the run directory
                  config:dict, # the run's config (saved in the checkpoints)
@@ -313,13 +365,18 @@ class CheckpointCB(Callback):
                  **extra): # more to save in the latest checkpoint (e.g. world_size)
         self.run_dir, self.config, self.monitor, self.best, self.extra = run_dir, config, monitor, best, extra
         self.make, (self.best_name, self.latest_name) = make, names
+    def before_fit(self, learn): learn.checkpoint_epoch = learn.start_epoch      # what the latest checkpoint holds
     def after_epoch(self, learn):
         m, epoch = learn.history[-1], learn.epoch + 1
+        if not weights_finite(learn.model):
+            raise FloatingPointError(f'the weights are not finite after epoch {epoch}; not saved: {self.run_dir/self.latest_name} '
+                                     f'keeps epoch {learn.checkpoint_epoch}')
         if learn.validating and m[self.monitor] < self.best:
             self.best = m[self.monitor]
             atomic_save(self.make(learn.model, self.config, epoch, metrics=m), self.run_dir/self.best_name)
         state = dict(learner_state(learn), rng=rng_state(), history=learn.history, best_val_loss=self.best, **self.extra)
         atomic_save(self.make(learn.model, self.config, epoch, **state), self.run_dir/self.latest_name)
+        learn.checkpoint_epoch = epoch
 
 # %% ../nbs/07_learner.ipynb #ade7a0a4
 class TimeBudgetCB(Callback):

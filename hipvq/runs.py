@@ -4,7 +4,8 @@
 
 # %% ../nbs/06_runs.ipynb #8ca8fef2
 from __future__ import annotations
-import csv, os, random
+import csv, fcntl, os, random, shutil, zipfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,21 +17,40 @@ from .metrics import ssim
 from .model import VQVAE
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'atomic_write', 'atomic_write_text', 'atomic_save', 'save_figure', 'write_csv', 'read_csv',
-           'log_line', 'rng_state', 'set_rng_state', 'seed_everything', 'unwrap', 'make_checkpoint', 'one_line',
-           'read_checkpoint', 'load_model', 'plot_metrics', 'plot_reconstructions']
+__all__ = ['CHECKPOINT_FORMAT', 'one_line', 'sync_to_disk', 'atomic_write', 'atomic_write_text', 'atomic_save', 'save_figure',
+           'write_csv', 'read_csv', 'log_line', 'RunBusyError', 'stale_temporaries', 'run_lock', 'OutputFolder',
+           'rng_state', 'set_rng_state', 'seed_everything', 'unwrap', 'make_checkpoint', 'read_checkpoint',
+           'load_model', 'plot_metrics', 'plot_reconstructions']
+
+# %% ../nbs/06_runs.ipynb #e52bcfa0
+def one_line(error:Exception, # an exception whose message may span lines
+             limit:int|None=200, # at most this many characters (None: all)
+            ) -> str:
+    "The exception's message on one line (whitespace collapsed), for one-line errors that quote another error."
+    return ' '.join(str(error).split())[:limit]
 
 # %% ../nbs/06_runs.ipynb #931c0155
+def sync_to_disk(path, # a file or a folder
+                ):
+    "Flush `path`'s data (a file's content, a folder's entries) from the operating system's cache to the disk."
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
 def atomic_write(path, # destination file
                  write, # function that writes a file at the path it is given
                 ) -> Path:
-    "Call `write(tmp)` on a temporary file beside `path`, then move it onto `path` in one step."
+    "Call `write(tmp)` on a temporary file beside `path`, flush it to the disk, then move it onto `path` in one step."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
     try:
-        write(tmp)
+        try: write(tmp); sync_to_disk(tmp)
+        except (OSError, RuntimeError) as e:      # a full disk, a quota, a folder gone; torch.save's zip writer: a RuntimeError
+            cause = e.__context__ if isinstance(e, RuntimeError) and isinstance(e.__context__, OSError) else e    # ...hiding the OSError
+            raise OSError(f'{path}: could not write it ({one_line(cause)}); the previous file, if any, is unchanged') from None
         os.replace(tmp, path)
+        sync_to_disk(path.parent)
     finally:
         if tmp.exists(): tmp.unlink()
     return path
@@ -46,7 +66,9 @@ def atomic_save(obj, # anything `torch.save` takes
                 path, # destination .pth
                ) -> Path:
     "`torch.save` `obj` to `path` atomically."
-    return atomic_write(path, lambda tmp: torch.save(obj, tmp))
+    def write(tmp):
+        with open(tmp, 'wb') as f: torch.save(obj, f)      # through a Python file: a failed write keeps its OSError
+    return atomic_write(path, write)
 
 def save_figure(fig, # a matplotlib figure
                 path, # destination; the format comes from the suffix (default png)
@@ -89,10 +111,64 @@ def log_line(path, # the log file, e.g. run_dir/'training.log'
              message:str, # text after 'INFO - '
              echo:bool=False, # also print it
             ):
-    "Append one line `<time> - INFO - <message>` to the log at `path`."
+    "Append one line `<time> - INFO - <message>` to the log at `path` (one `write` call: a line is whole or absent)."
     stamp = datetime.now().strftime('%Y-%m-%d %H:%M:%S,%f')[:-3]
-    with open(path, 'a') as f: f.write(f'{stamp} - INFO - {message}\n')
+    try:
+        with open(path, 'a') as f: f.write(f'{stamp} - INFO - {message}\n')
+    except OSError as e: raise OSError(f'{path}: could not append to the log ({one_line(e)})') from None
     if echo: print(message, flush=True)
+
+# %% ../nbs/06_runs.ipynb #836b6c0a
+class RunBusyError(OSError): "Another process holds the run directory's lock."
+
+def stale_temporaries(folder, # a folder written with `atomic_write` (searched recursively)
+                     ) -> list[Path]:
+    "The temporary files of `atomic_write` in `folder` whose writing process no longer exists."
+    def gone(p):
+        pid = p.name.rpartition('.tmp')[2]
+        if not pid.isdigit(): return False
+        try: os.kill(int(pid), 0)
+        except ProcessLookupError: return True
+        except PermissionError: return False
+        return False
+    return sorted(p for p in Path(folder).rglob('.*.tmp*') if p.is_file() and gone(p))
+
+# %% ../nbs/06_runs.ipynb #b92ce683
+@contextmanager
+def run_lock(run_dir, # the run directory (created if missing)
+            ):
+    "Hold the run directory's exclusive lock (RUN/.lock) inside the `with`; remove the run's stale temporary files."
+    run_dir = Path(run_dir)
+    try: run_dir.mkdir(parents=True, exist_ok=True); f = open(run_dir/'.lock', 'a+')
+    except OSError as e: raise OSError(f'{run_dir}: cannot write in the run directory ({one_line(e)})') from None
+    with f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0); holder = f.read().strip() or 'another process'
+            raise RunBusyError(f'{run_dir} is in use by {holder}; wait for it to end (or stop it) before writing to this run') from None
+        f.seek(0); f.truncate(); f.write(f'hipvq process {os.getpid()}'); f.flush()
+        for p in stale_temporaries(run_dir): p.unlink(missing_ok=True)
+        yield run_dir
+
+# %% ../nbs/06_runs.ipynb #f596678c
+class OutputFolder:
+    "Write into a hidden partial folder; only a finished one takes the name `out` (with `force` it replaces the old one)."
+    def __init__(self, out, # the folder to write
+                 force:bool=False): # replace `out` if it exists and is not empty (else: refuse)
+        self.out, self.force = Path(out), force
+        if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())) and not force:
+            raise FileExistsError(f'{self.out} exists and is not empty; choose another output folder or pass --force to replace it')
+        self.partial = self.out.parent/f'.{self.out.name}.partial'
+    def __enter__(self) -> Path:
+        shutil.rmtree(self.partial, ignore_errors=True); self.partial.mkdir(parents=True)
+        return self.partial
+    def __exit__(self, kind, error, tb):
+        if kind is not None: shutil.rmtree(self.partial, ignore_errors=True); return False
+        old = self.out.parent/f'.{self.out.name}.old'
+        if self.out.exists(): shutil.rmtree(old, ignore_errors=True); self.out.rename(old)
+        self.partial.rename(self.out)
+        shutil.rmtree(old, ignore_errors=True)
+        return False
 
 # %% ../nbs/06_runs.ipynb #1ce1ebcb
 def rng_state() -> dict:
@@ -139,13 +215,7 @@ def make_checkpoint(model:torch.nn.Module, # the model (wrappers are removed)
             'state_dict': {k: v.detach().cpu() for k, v in model.state_dict().items()},
             'config': config, 'epoch': epoch, 'torch_version': str(torch.__version__), **extra}
 
-# %% ../nbs/06_runs.ipynb #e52bcfa0
-def one_line(error:Exception, # an exception whose message may span lines
-             limit:int|None=200, # at most this many characters (None: all)
-            ) -> str:
-    "The exception's message on one line (whitespace collapsed), for one-line errors that quote another error."
-    return ' '.join(str(error).split())[:limit]
-
+# %% ../nbs/06_runs.ipynb #e0a2ab4d
 def read_checkpoint(path, # a .pth file, or a run directory (its latest_model.pth)
                     formats:tuple=(CHECKPOINT_FORMAT,), # the `format` tags accepted
                    ) -> dict:
@@ -154,7 +224,10 @@ def read_checkpoint(path, # a .pth file, or a run directory (its latest_model.pt
     if path.is_dir(): path = path/'latest_model.pth'
     if not path.is_file(): raise FileNotFoundError(f'{path}: checkpoint not found')
     try: checkpoint = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f'{path}: not a readable checkpoint ({one_line(e)})') from None
+    except Exception as e:
+        why = ('it holds objects other than tensors and plain values, refused: unpickling them could run code'
+               if zipfile.is_zipfile(path) and 'weights only' in str(e).lower() else 'truncated, corrupt or not a torch file')
+        raise ValueError(f'{path}: not a readable checkpoint: {why} ({one_line(e, 120)})') from None
     if isinstance(checkpoint, dict) and checkpoint.get('format') in formats: return checkpoint
     if isinstance(checkpoint, dict) and checkpoint and all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
         return {'format': 'state_dict', 'state_dict': checkpoint}   # a bare state_dict (the reference implementation's files)

@@ -4,6 +4,7 @@
 
 # %% ../nbs/09_train.ipynb #3ce5c828
 from __future__ import annotations
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -18,12 +19,13 @@ from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, Log
                            OptimizerCB, ProgressCB, SchedulerCB, resume_learner)
 from .metrics import CodebookUsage, ssim
 from .model import VQVAE, check_model_parameters
-from .runs import CHECKPOINT_FORMAT, log_line, plot_metrics, plot_reconstructions, read_checkpoint, seed_everything
+from .runs import (CHECKPOINT_FORMAT, log_line, one_line, plot_metrics, plot_reconstructions, read_checkpoint, run_lock,
+                        seed_everything)
 
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'build_dataset', 'reconstruction_loss', 'ReconstructionCB', 'CodebookCB', 'ImagesCB',
-           'epoch_message', 'make_scheduler', 'make_loaders', 'make_model', 'wrap_model', 'new_run_dir', 'check_resume',
-           'make_callbacks', 'fit', 'train_process', 'start_log']
+           'epoch_message', 'make_scheduler', 'make_loaders', 'make_model', 'wrap_model', 'new_run_dir', 'locked_run',
+           'check_resume', 'make_callbacks', 'fit', 'train_process', 'train_in', 'start_log']
 
 # %% ../nbs/09_train.ipynb #10b8e17b
 def build_dataset(config:dict, # a loaded training config (see `load_config`)
@@ -181,8 +183,21 @@ def new_run_dir(config:dict, # a loaded training config: logs_root, log_dir_name
         i = 2
         while (root/f'{name}-{i}').exists(): i += 1
         run = root/f'{name}-{i}'
-    run.mkdir(parents=True, exist_ok=True)
+    try: run.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f'logs_root: cannot make the run directory {run} ({one_line(e)})') from None
     return run
+
+# %% ../nbs/09_train.ipynb #dfba8200
+@contextmanager
+def locked_run(run_dir:Path, rank:int=0, # the run directory; only rank 0 writes (and locks)
+               new:bool=True): # a new run: its directory is removed again if the run fails before writing any file
+    "Hold the run directory's lock (`hipvq.runs.run_lock`) on rank 0 while the run trains."
+    if rank: yield; return
+    with run_lock(run_dir):
+        try: yield
+        except BaseException:
+            if new and {p.name for p in run_dir.iterdir()} <= {'.lock'}: (run_dir/'.lock').unlink(); run_dir.rmdir()
+            raise
 
 # %% ../nbs/09_train.ipynb #963f45be
 def check_resume(config:dict, # the config to continue with
@@ -209,7 +224,7 @@ def make_callbacks(config:dict, # a loaded training config
     amp = resolve_amp(config['amp'], device)
     memory_format = torch.channels_last if config['channels_last'] else torch.contiguous_format
     cbs = [DeviceCB(device, memory_format), ReconstructionCB(config['loss']),
-           MixedPrecisionCB(amp, device.split(':')[0]) if amp else OptimizerCB(),
+           MixedPrecisionCB(amp, device.split(':')[0], config['on_nonfinite']) if amp else OptimizerCB(config['on_nonfinite']),
            MetricsCB(all_reduce), CodebookCB(config['model_parameters']['nb_entries'], all_reduce)]
     if config['grad_clip']: cbs.append(GradClipCB(config['grad_clip']))
     if scheduler is not None: cbs.append(SchedulerCB(scheduler))
@@ -247,16 +262,20 @@ def train_process(config:dict, checkpoint:dict|None, resume, cbs=()) -> Path:
     if device == 'cuda' and world > 1: device = f'cuda:{local_rank}'
     if device.startswith('cuda'): torch.cuda.set_device(device)
     seed_everything(config['seed'])
+    if checkpoint is not None: run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
+    else: run_dir = Path(broadcast_object(str(new_run_dir(config)) if rank == 0 else None))
+    with locked_run(run_dir, rank, new=checkpoint is None): return train_in(run_dir, config, checkpoint, resume, device, cbs)
+
+def train_in(run_dir:Path, config:dict, checkpoint:dict|None, resume, device:str, cbs=()) -> Path:
+    "`train_process` once the run directory is locked."
+    rank, world, local_rank = dist_info()
     train_loader, val_loader = make_loaders(config, device, rank, world)
     model = make_model(config, device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config['learning_rate'], weight_decay=config['weight_decay'])
     scheduler = make_scheduler(optimizer, config, len(train_loader))
-    if checkpoint is not None:
-        run_dir = Path(resume) if Path(resume).is_dir() else Path(resume).parent
-    else: run_dir = Path(broadcast_object(str(new_run_dir(config)) if rank == 0 else None))
     callbacks = make_callbacks(config, run_dir, device, scheduler, checkpoint, rank, world, model.quantizer.collectives.all_reduce_)
     learn = Learner(wrap_model(model, config, device, local_rank), train_loader, val_loader, optimizer, callbacks)
-    start_epoch = resume_learner(learn, checkpoint)
+    start_epoch = resume_learner(learn, checkpoint, run_dir/'latest_model.pth' if checkpoint and Path(resume).is_dir() else resume)
     if checkpoint is not None and rank == 0: log_line(run_dir/'training.log', f"Resumed from epoch {start_epoch} ({resume})")
     elif rank == 0: start_log(config, run_dir, model, train_loader, val_loader, device, world)
     learn.fit(config['num_epochs'], start_epoch=start_epoch, validate_every=config['log_frequency'], cbs=cbs)
