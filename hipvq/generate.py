@@ -25,12 +25,12 @@ from .train import build_dataset
 
 # %% auto #0
 __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'REPORT_CACHE_FORMAT', 'REPORT_CACHE',
-           'MAX_CACHED_ROWS', 'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache', 'encode_split',
-           'run_code_maps', 'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior', 'fit_level',
-           'train_prior', 'finish_prior', 'split_images', 'position_classifier', 'load_generator', 'check_fit',
-           'sample_labels', 'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name',
-           'write_sample_slices', 'plot_samples_beside_real', 'report_sets', 'fingerprint', 'quality_rows', 'sample',
-           'marginal_code_maps', 'reference_ladder']
+           'MAX_CACHED_ROWS', 'SAMPLE_N', 'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache',
+           'encode_split', 'run_code_maps', 'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior',
+           'fit_level', 'train_prior', 'finish_prior', 'split_images', 'position_classifier', 'report_sets',
+           'fingerprint', 'quality_rows', 'warm_report', 'load_generator', 'check_fit', 'sample_labels', 'draw_slices',
+           'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
+           'plot_samples_beside_real', 'sample', 'marginal_code_maps', 'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
 def slice_data_config(run_config:dict, # the run's training config
@@ -184,7 +184,7 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
 
 # %% ../nbs/14_generate.ipynb #a7174402
 def finish_prior(run:Path, config:dict, data:dict, device):
-    "After training: the best prior's bits per code as sampling decodes them, beside the marginal's and uniform; the report's classifier."
+    "After training: the best prior's bits per code as sampling decodes them, beside the marginal's and uniform; the report's classifier and its cache."
     prior, _ = load_prior(prior_checkpoint(run), device)
     steps, top = config['sampling']['steps'], data['val_top_codes']
     bits = masked_bits_per_code(prior, data['val_codes'], data['val_labels'], steps=steps, context=top)
@@ -195,7 +195,10 @@ def finish_prior(run:Path, config:dict, data:dict, device):
     log_line(run/'prior'/'prior.log', f"Best prior: {bits:.3f} bits/code on validation decoded in {steps} steps "
              f"(codes' marginal {marginal_bits(data['codes'], data['val_codes'], prior.nb_entries):.3f}, "
              f"uniform {math.log2(prior.nb_entries):.3f})", echo=True)
-    if config['quality_classifier']: position_classifier(run, prior_data_config(run, data['run_config'], config), device)
+    if config['quality_classifier']:             # the report's classifier, and what a report at hipvq sample's defaults reads
+        data_config = prior_data_config(run, data['run_config'], config)
+        vqvae, _ = load_model(resolve_checkpoint(run, config['checkpoint']), device=device)
+        warm_report(run, data_config, position_classifier(run, data_config, device), vqvae)
 
 # %% ../nbs/14_generate.ipynb #7de8c7c7
 CLASSIFIER_FORMAT, REPORT_BINS = 'hipvq-position-classifier-1', 6
@@ -220,6 +223,51 @@ def position_classifier(run:Path, data_config:dict, device='cpu', seed:int=0) ->
     log_line(run/'prior'/'prior.log', f"Position classifier (the report's feature space): validation accuracy "
              f"{history[-1]['val_accuracy']:.3f} over {REPORT_BINS} bins, {history[-1]['elapsed']:.0f} s", echo=True)
     return classifier
+
+# %% ../nbs/14_generate.ipynb #16193f7b
+def report_sets(data_config:dict, n:int, seed:int=0) -> dict:
+    "The real slices a report needs: all training (memorisation) and test slices (the reference), `n` validation slices."
+    g = torch.Generator().manual_seed(seed)
+    (val, val_labels), (train, _) = split_images(data_config, 'validate'), split_images(data_config, 'train')
+    pick = torch.randperm(len(val), generator=g)[:n]
+    return dict(train=train, validate=(val[pick], val_labels[pick]), test=split_images(data_config, 'test'))
+
+def fingerprint(*tensors:torch.Tensor) -> str:
+    "The first 16 hex digits of a SHA-256 over the tensors' shapes and values: names exactly what a cache was made from."
+    h = hashlib.sha256()
+    for t in tensors: h.update(str(tuple(t.shape)).encode()); h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+REPORT_CACHE_FORMAT, REPORT_CACHE, MAX_CACHED_ROWS = 'hipvq-report-cache-1', 'report_cache.pt', 32
+SAMPLE_N = 16        # hipvq sample's default number of slices
+
+def quality_rows(candidates:dict, # {name: (images (n,1,H,W), position bins or None)}
+                 sets:dict, classifier, vqvae, # `report_sets`; the two feature spaces' models
+                 cache:Path|None=None, # where the test slices' features and measured rows are kept (None: all measured here)
+                ) -> list[dict]:
+    "One `quality_row` per candidate set against the real test slices; with `cache`, a set measured before is read, not measured again."
+    reference, train = sets['test'][0], sets['train']
+    key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
+    saved = None if cache is None else read_cache(cache, key, REPORT_CACHE_FORMAT)
+    saved = saved or dict(format=REPORT_CACHE_FORMAT, key=key, features=feature_sets(reference, classifier, vqvae), rows={})
+    seen = len(saved['rows'])
+    train_key = fingerprint(train[..., ::4, ::4])             # every 16th pixel of the training slices: enough to tell sets apart
+    rows = []
+    for name, (images, labels) in candidates.items():
+        row_key = fingerprint(images, *([] if labels is None else [labels])) + train_key
+        if row_key not in saved['rows']:
+            saved['rows'][row_key] = quality_row(name, images, labels, reference, train, classifier, vqvae, saved['features'])
+        rows.append(dict(saved['rows'][row_key], name=name))
+    if cache is not None and (len(saved['rows']) != seen or seen == 0):
+        saved['rows'] = dict(list(saved['rows'].items())[-MAX_CACHED_ROWS:])   # the newest rows
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_save(saved, cache)
+    return rows
+
+def warm_report(run:Path, data_config:dict, classifier, vqvae, n:int=SAMPLE_N, seed:int=0):
+    "Fill the run's report cache with what a report of `n` samples drawn with `seed` needs from the real slices (test features, validation row)."
+    sets = report_sets(data_config, n, seed)
+    quality_rows({'real validation slices': sets['validate']}, sets, classifier, vqvae, run/'prior'/'cache'/REPORT_CACHE)
 
 # %% ../nbs/14_generate.ipynb #8901bf3d
 def load_generator(run_dir, device='cpu') -> dict:
@@ -321,48 +369,9 @@ def plot_samples_beside_real(samples:torch.Tensor, labels:torch.Tensor, # (n,1,H
     if path is not None: save_figure(fig, path)
     return fig
 
-# %% ../nbs/14_generate.ipynb #16193f7b
-def report_sets(data_config:dict, n:int, seed:int=0) -> dict:
-    "The real slices a report needs: all training (memorisation) and test slices (the reference), `n` validation slices."
-    g = torch.Generator().manual_seed(seed)
-    (val, val_labels), (train, _) = split_images(data_config, 'validate'), split_images(data_config, 'train')
-    pick = torch.randperm(len(val), generator=g)[:n]
-    return dict(train=train, validate=(val[pick], val_labels[pick]), test=split_images(data_config, 'test'))
-
-def fingerprint(*tensors:torch.Tensor) -> str:
-    "The first 16 hex digits of a SHA-256 over the tensors' shapes and values: names exactly what a cache was made from."
-    h = hashlib.sha256()
-    for t in tensors: h.update(str(tuple(t.shape)).encode()); h.update(t.detach().cpu().contiguous().numpy().tobytes())
-    return h.hexdigest()[:16]
-
-REPORT_CACHE_FORMAT, REPORT_CACHE, MAX_CACHED_ROWS = 'hipvq-report-cache-1', 'report_cache.pt', 32
-
-def quality_rows(candidates:dict, # {name: (images (n,1,H,W), position bins or None)}
-                 sets:dict, classifier, vqvae, # `report_sets`; the two feature spaces' models
-                 cache:Path|None=None, # where the test slices' features and measured rows are kept (None: all measured here)
-                ) -> list[dict]:
-    "One `quality_row` per candidate set against the real test slices; with `cache`, a set measured before is read, not measured again."
-    reference, train = sets['test'][0], sets['train']
-    key = fingerprint(reference, *classifier.state_dict().values(), *vqvae.state_dict().values())
-    saved = None if cache is None else read_cache(cache, key, REPORT_CACHE_FORMAT)
-    saved = saved or dict(format=REPORT_CACHE_FORMAT, key=key, features=feature_sets(reference, classifier, vqvae), rows={})
-    seen = len(saved['rows'])
-    train_key = fingerprint(train[..., ::4, ::4])             # every 16th pixel of the training slices: enough to tell sets apart
-    rows = []
-    for name, (images, labels) in candidates.items():
-        row_key = fingerprint(images, *([] if labels is None else [labels])) + train_key
-        if row_key not in saved['rows']:
-            saved['rows'][row_key] = quality_row(name, images, labels, reference, train, classifier, vqvae, saved['features'])
-        rows.append(dict(saved['rows'][row_key], name=name))
-    if cache is not None and (len(saved['rows']) != seen or seen == 0):
-        saved['rows'] = dict(list(saved['rows'].items())[-MAX_CACHED_ROWS:])   # the newest rows
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        atomic_save(saved, cache)
-    return rows
-
 # %% ../nbs/14_generate.ipynb #10887842
 def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
-           n:int=16, # slices to draw
+           n:int=SAMPLE_N, # slices to draw
            out=None, # output folder (default RUN/samples); refused if it exists and is not empty, unless `force`
            steps:int|None=None, temperature:float|None=None, guidance:float|None=None, # sampling (None: the prior config's)
            position:int|None=None, # slice-position bin of every sample (None: the bins in turn)
