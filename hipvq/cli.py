@@ -10,8 +10,9 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['find_config', 'phantoms_command', 'train_command', 'evaluate_command', 'predict_command', 'prior_command',
-           'sample_command', 'demo_data_root', 'demo_report', 'run_demo', 'FunctionDefault', 'given_options',
-           'make_parser', 'stop_on_signal', 'signals_stop', 'one_line_warnings', 'main']
+           'sample_command', 'sweep_command', 'demo_data_root', 'demo_report', 'run_demo', 'FunctionDefault',
+           'given_options', 'add_prior_commands', 'make_parser', 'stop_on_signal', 'signals_stop', 'one_line_warnings',
+           'main']
 
 # %% ../nbs/15_cli.ipynb #c1736312
 def find_config(name:str, # file name inside `configs/`, e.g. 'demo.yaml'
@@ -87,6 +88,16 @@ def sample_command(run, # run directory holding a trained prior
     result = sample(run, **options)
     print(f"hipvq sample: {len(result['images'])} slices drawn in {result['seconds']:.1f} s, written to {result['out']}", flush=True)
     return result
+
+def sweep_command(config, # grid file (YAML): base config and the values to try (see nbs/19_sweep.ipynb)
+                  out=None, # sweep folder (default: the base config's logs_root / the grid file's name)
+                  jobs:int=1, # points trained at once
+                 ) -> Path:
+    "`hipvq sweep`: train and evaluate every point of a grid; done points are skipped, interrupted ones resumed."
+    from hipvq.sweep import sweep
+    folder = sweep(config, out, jobs)
+    print(f'hipvq sweep: results in {folder/"results.csv"} and {folder/"summary.png"}', flush=True)
+    return folder
 
 # %% ../nbs/15_cli.ipynb #da3ed15b
 def demo_data_root(config, # the demo config file
@@ -167,6 +178,39 @@ def given_options(args:argparse.Namespace, # what the parser returned
     return {k: v for k, v in vars(args).items()
             if k not in ('command', 'function', 'debug') and not isinstance(v, FunctionDefault)}
 
+# %% ../nbs/15_cli.ipynb #c687b350
+def add_prior_commands(command, sets:dict, shown) -> None:
+    "`hipvq prior`, `sample`, `sweep` and `phantoms` on the parser of `make_parser` (its `command`, `--set` and default helpers)."
+    q = command('prior', prior_command, "train the masked-code prior on a run's codes (its files go to RUN/prior)")
+    q.add_argument('--run', required=True, help='run directory written by hipvq train')
+    q.add_argument('--config', help='prior config (YAML; default: configs/prior.yaml, or the saved one with --resume)')
+    q.add_argument('--resume', action='store_true', help='continue the prior in RUN/prior from its latest checkpoint')
+    q.add_argument('--force', action='store_true', help='replace the prior the run already holds')
+    q.add_argument('--set', **sets)
+
+    s = command('sample', sample_command, "draw new slices from a run's trained prior: .nii.gz files, a grid and a quality report")
+    s.add_argument('--run', required=True, help='run directory holding a trained prior (hipvq prior)')
+    s.add_argument('--n', type=int, **shown('hipvq.generate.sample', 'n', 'slices to draw'))
+    s.add_argument('--out', help='output folder (default: RUN/samples); an existing one needs --force')
+    s.add_argument('--steps', type=int, help="decoding passes (default: the prior config's sampling.steps)")
+    s.add_argument('--temperature', type=float, help="softmax temperature (default: the prior config's)")
+    s.add_argument('--guidance', type=float, help="classifier-free guidance weight (default: the prior config's)")
+    s.add_argument('--position', type=int, help='slice-position bin of every sample, 0..5 (default: the bins in turn)')
+    s.add_argument('--seed', type=int, **shown('hipvq.generate.sample', 'seed', 'seed of the samples'))
+    s.add_argument('--force', action='store_true', help='replace the output folder')
+    s.add_argument('--no-report', dest='report', action='store_false', help='skip the sample-quality report')
+
+    w = command('sweep', sweep_command, 'train and evaluate a grid of settings: one run per point, results.csv, resumable')
+    w.add_argument('--config', required=True, help='grid file (YAML): base training config and the values to try')
+    w.add_argument('--out', help="sweep folder (default: the base config's logs_root / the grid file's name)")
+    w.add_argument('--jobs', type=int, **shown('hipvq.cli.sweep_command', 'jobs', 'points trained at once'))
+
+    f = command('phantoms', phantoms_command, 'write the synthetic HipMRI-like data set in the real layout')
+    f.add_argument('--out', required=True, help='root folder for keras_slices_* folders')
+    f.add_argument('--cases', type=int, help='number of cases (default: hipvq.phantom.DEFAULT_PHANTOM_CASES)')
+    f.add_argument('--seed', type=int, **shown('hipvq.phantom.write_phantom_dataset', 'seed', 'data set seed'))
+
+
 # %% ../nbs/15_cli.ipynb #c687b353
 def make_parser() -> argparse.ArgumentParser:
     "The `hipvq` parser: one sub-command per function above; the options a command line leaves out are not passed."
@@ -204,29 +248,7 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument('--set', **sets)
     r.add_argument('--force', action='store_true', help="replace the config's save_dir if it exists and is not empty")
 
-    q = command('prior', prior_command, "train the masked-code prior on a run's codes (its files go to RUN/prior)")
-    q.add_argument('--run', required=True, help='run directory written by hipvq train')
-    q.add_argument('--config', help='prior config (YAML; default: configs/prior.yaml, or the saved one with --resume)')
-    q.add_argument('--resume', action='store_true', help='continue the prior in RUN/prior from its latest checkpoint')
-    q.add_argument('--force', action='store_true', help='replace the prior the run already holds')
-    q.add_argument('--set', **sets)
-
-    s = command('sample', sample_command, "draw new slices from a run's trained prior: .nii.gz files, a grid and a quality report")
-    s.add_argument('--run', required=True, help='run directory holding a trained prior (hipvq prior)')
-    s.add_argument('--n', type=int, **shown('hipvq.generate.sample', 'n', 'slices to draw'))
-    s.add_argument('--out', help='output folder (default: RUN/samples); an existing one needs --force')
-    s.add_argument('--steps', type=int, help="decoding passes (default: the prior config's sampling.steps)")
-    s.add_argument('--temperature', type=float, help="softmax temperature (default: the prior config's)")
-    s.add_argument('--guidance', type=float, help="classifier-free guidance weight (default: the prior config's)")
-    s.add_argument('--position', type=int, help='slice-position bin of every sample, 0..5 (default: the bins in turn)')
-    s.add_argument('--seed', type=int, **shown('hipvq.generate.sample', 'seed', 'seed of the samples'))
-    s.add_argument('--force', action='store_true', help='replace the output folder')
-    s.add_argument('--no-report', dest='report', action='store_false', help='skip the sample-quality report')
-
-    f = command('phantoms', phantoms_command, 'write the synthetic HipMRI-like data set in the real layout')
-    f.add_argument('--out', required=True, help='root folder for keras_slices_* folders')
-    f.add_argument('--cases', type=int, help='number of cases (default: hipvq.phantom.DEFAULT_PHANTOM_CASES)')
-    f.add_argument('--seed', type=int, **shown('hipvq.phantom.write_phantom_dataset', 'seed', 'data set seed'))
+    add_prior_commands(command, sets, shown)
     return parser
 
 # %% ../nbs/15_cli.ipynb #caa857cd
