@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_sweep.ipynb #sw000003
 from __future__ import annotations
-import itertools, json, os, random, re, shutil
+import importlib, itertools, json, os, random, re, shutil
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -149,6 +149,7 @@ def sweep(grid_path, # a grid YAML file
     "`hipvq sweep`: train and evaluate every point of the grid (skipping done points, resuming interrupted ones); results.csv, summary.png."
     grid = read_grid(grid_path)
     if not isinstance(jobs, int) or jobs < 1: raise ValueError(f'jobs: got {jobs!r}, expected a positive integer')
+    if cbs and jobs > 1: raise ValueError('cbs: callbacks run in this process only; use jobs=1 with them')
     out = Path(out) if out is not None else Path(load_config(grid['base'])['logs_root'])/grid['path'].stem
     points = point_configs(grid, out)                           # every point checked before anything trains
     with run_lock(out):
@@ -160,7 +161,8 @@ def sweep(grid_path, # a grid YAML file
         else:
             threads = max(1, (os.cpu_count() or 1) // jobs)
             with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) as pool:
-                futures = [pool.submit(run_point, name, settings, dict(config, progress=False), threads) for name, settings, config in points]
+                worker = importlib.import_module('hipvq.sweep').run_point     # by module name (a notebook's own cannot be pickled)
+                futures = [pool.submit(worker, name, settings, dict(config, progress=False), threads) for name, settings, config in points]
                 for f in futures: finished(f.result())
     return out
 
