@@ -4,21 +4,25 @@
 
 # %% ../nbs/07_learner.ipynb #074c4366
 from __future__ import annotations
-import math, time
+import io, math, signal, sys, threading, time
+from contextlib import contextmanager
 from functools import wraps
 
 from fastcore.basics import patch
 
 import torch
+import torch.distributed as dist
 from tqdm.auto import tqdm
 
 from .runs import atomic_save, log_line, make_checkpoint, one_line, rng_state, set_rng_state, unwrap, write_csv
 
 # %% auto #0
-__all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'StopSignal', 'interruption', 'Callback',
-           'with_cbs', 'Learner', 'gradients_finite', 'OptimizerCB', 'MixedPrecisionCB', 'GradClipCB', 'SchedulerCB',
-           'DeviceCB', 'MetricsCB', 'ProgressCB', 'LogCB', 'learner_state', 'load_learner_state', 'resume_learner',
-           'weights_finite', 'CheckpointCB', 'TimeBudgetCB']
+__all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'StopSignal', 'interruption', 'stop_error',
+           'Callback', 'with_cbs', 'Learner', 'world_size', 'stop_requests', 'callback_names', 'callback_states',
+           'load_callback_states', 'gather_states', 'gradients_finite', 'OptimizerCB', 'MixedPrecisionCB', 'GradClipCB',
+           'SchedulerCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'position_words', 'LogCB', 'learner_state',
+           'load_learner_state', 'resume_learner', 'this_process_part', 'weights_finite', 'CheckpointCB',
+           'TimeBudgetCB']
 
 # %% ../nbs/07_learner.ipynb #96581322
 class CancelFitException(Exception): "Raise in a callback to end training cleanly (after_fit is skipped, cleanup_fit runs)."
@@ -32,8 +36,12 @@ def interruption(error:KeyboardInterrupt) -> str:
     "What stopped a fit, in words: the signal's name."
     return error.name if isinstance(error, StopSignal) else 'SIGINT (Ctrl-C)'
 
+def stop_error(name:str) -> KeyboardInterrupt:
+    "What a stop by the signal `name` raises: a KeyboardInterrupt for SIGINT (as Ctrl-C does), else `StopSignal(name)`."
+    return KeyboardInterrupt() if name == 'SIGINT' else StopSignal(name)
+
 class Callback:
-    "Base class. Define any event method `name(self, learn)`: before_/after_/cleanup_ fit, epoch, train, validate, batch; predict, get_loss, backward, step, zero_grad; after_predict, after_loss, after_backward, after_step; after_interrupt (a KeyboardInterrupt or `StopSignal` ended the fit)."
+    "Base class. Define any event method `name(self, learn)`: before_/after_/cleanup_ fit, epoch, train, validate, batch; predict, get_loss, backward, step, zero_grad; after_predict, after_loss, after_backward, after_step; interrupt, after_interrupt (a stop ended the fit: save, then report). A callback that sums over an epoch also defines `epoch_state(learn)` and `load_epoch_state(learn, state)`."
     order = 0
 
 # %% ../nbs/07_learner.ipynb #a5c89168
@@ -69,6 +77,7 @@ class Learner:
                 ):
         self.model, self.train_loader, self.val_loader, self.opt = model, train_loader, val_loader, opt
         self.cbs, self.history, self.epoch = list(cbs), [], 0
+        self.resume_at = None      # where a resumed epoch continues (`resume_learner` sets it from a mid-epoch checkpoint)
 
     @property
     def raw_model(self) -> torch.nn.Module: return unwrap(self.model)    # without DDP / compile wrappers
@@ -84,14 +93,23 @@ class Learner:
 @with_cbs('batch')
 def one_batch(self:Learner):
     "One batch: predict and loss; when training also backward, step and zero_grad."
+    self.position = None              # until the batch is done, the fit is between two positions
     for event in ('predict', 'after_predict', 'get_loss', 'after_loss'): self.callback(event)
     if self.training:
         for event in ('backward', 'after_backward', 'step', 'after_step', 'zero_grad'): self.callback(event)
 
 @patch
 def all_batches(self:Learner):
-    "Every batch of the current loader."
-    for self.iter, self.batch in enumerate(self.loader): self.one_batch()
+    "Every batch of the current loader; a training pass continues a resumed epoch, and after each batch stops if a signal asked."
+    batches = iter(self.loader)
+    if self.training: self.continue_epoch(batches)
+    for self.iter, self.batch in enumerate(batches, self.batches_done if self.training else 0):
+        self.one_batch()
+        if self.training:
+            self.batches_done += 1
+            self.position = (self.epoch, self.batches_done)
+            self.stop_if_requested()
+    self.position = None
 
 @patch
 @with_cbs('train')
@@ -121,11 +139,100 @@ def one_epoch(self:Learner):
 @patch
 @with_cbs('fit')
 def all_epochs(self:Learner):
-    "Epochs `start_epoch` .. `n_epochs - 1`, validating every `validate_every` and after the last."
+    "Epochs `start_epoch` .. `n_epochs - 1`, validating every `validate_every` and after the last; after each, stop if a signal asked."
     for self.epoch in range(self.start_epoch, self.n_epochs):
         last = self.epoch + 1 == self.n_epochs
         self.validating = last or (self.epoch + 1) % self.validate_every == 0
         self.one_epoch()
+        self.position = (self.epoch + 1, 0)
+        self.stop_if_requested()
+
+# %% ../nbs/07_learner.ipynb #5d98fc97
+def world_size() -> int:
+    "The number of processes training together (1 without torch.distributed)."
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+@contextmanager
+def stop_requests(learn:Learner, # the learner whose `stop_request` a signal sets
+                  signums=(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)): # the signals that stop a fit
+    "Inside the `with` (main thread only): a first signal of `signums` not ignored sets `learn.stop_request` (honoured at the next position); a second raises at once."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def request(signum, frame):
+        name = signal.Signals(signum).name
+        if learn.stop_request: raise stop_error(name)
+        learn.stop_request = signum
+        if world_size() == 1 or dist.get_rank() == 0:
+            print(f'{name}: stopping after this training batch (after this epoch while validating), with a checkpoint; '
+                  'a second signal stops at once', file=sys.stderr, flush=True)
+    current = {s: signal.getsignal(s) for s in signums}
+    old = {s: signal.signal(s, request) for s, handler in current.items() if handler is not signal.SIG_IGN}   # (nohup's SIGHUP stays ignored)
+    try: yield
+    finally:
+        for s, handler in old.items(): signal.signal(s, handler)
+
+# %% ../nbs/07_learner.ipynb #4a12f74b
+def callback_names(cbs) -> list[str]:
+    "A name per callback that a resumed learner finds again: its class, numbered from the second of a class on."
+    seen, names = {}, []
+    for cb in cbs:
+        name = type(cb).__name__; seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f'{name}_{seen[name]}')
+    return names
+
+def callback_states(learn:Learner) -> dict:
+    "Each callback's part of an unfinished epoch, by name: its `epoch_state(learn)` and the state of every torch.Generator it holds."
+    states = {}
+    for name, cb in zip(callback_names(learn.cbs), learn.cbs):
+        generators = {k: g.get_state() for k, g in vars(cb).items() if isinstance(g, torch.Generator)}
+        own = cb.epoch_state(learn) if hasattr(cb, 'epoch_state') else None
+        if own is not None or generators: states[name] = dict(state=own, generators=generators)
+    return states
+
+def load_callback_states(learn:Learner, states:dict, # what `callback_states` returned
+                        ):
+    "Give every callback its part of the unfinished epoch back."
+    for name, cb in zip(callback_names(learn.cbs), learn.cbs):
+        if name not in states: continue
+        if states[name]['state'] is not None: cb.load_epoch_state(learn, states[name]['state'])
+        for k, state in states[name]['generators'].items(): getattr(cb, k).set_state(state)
+
+# %% ../nbs/07_learner.ipynb #09b13961
+def gather_states(state:dict) -> list[dict]:
+    "Every process's `state` (tensors and plain values), in rank order (sent as `torch.save` bytes)."
+    buffer = io.BytesIO(); torch.save(state, buffer)
+    blobs = [None]*world_size(); dist.all_gather_object(blobs, buffer.getvalue())
+    return [torch.load(io.BytesIO(blob), weights_only=True) for blob in blobs]
+
+@patch
+def stop_state(self:Learner) -> dict|None:
+    "The fit's position (epochs done, training batches done in the next) and every process's random and callback state there; None between positions."
+    if self.position is None: return None
+    mine = dict(rng=rng_state(), callbacks=callback_states(self))
+    ranks = gather_states(mine) if world_size() > 1 else [mine]
+    return dict(epoch=self.position[0], batches_done=self.position[1], ranks=ranks)
+
+@patch
+def stop_if_requested(self:Learner):
+    "At a position: raise the stop a signal asked for (with several processes: all of them, when any one was asked)."
+    signum = self.stop_request or 0
+    if world_size() > 1:
+        flag = torch.tensor([signum], device=next(self.raw_model.parameters()).device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX); signum = int(flag)
+    if signum:
+        self.stop_point = self.stop_state()
+        raise stop_error(signal.Signals(signum).name)
+
+@patch
+def continue_epoch(self:Learner, batches, # the training pass's iterator over the loader
+                  ):
+    "At a training pass's start, in the epoch a resumed fit stopped in: draw and drop the batches done, then restore the callbacks' and random state."
+    self.batches_done, resume = 0, self.resume_at
+    if resume is not None and resume['epoch'] == self.epoch:
+        for _ in range(resume['batches_done']): next(batches)       # the loader's own random draws go on from there
+        load_callback_states(self, resume['state']['callbacks'])
+        set_rng_state(resume['state']['rng'])
+        self.batches_done, self.resume_at = resume['batches_done'], None
+    self.position = (self.epoch, self.batches_done)
 
 # %% ../nbs/07_learner.ipynb #df0cf869
 @patch
@@ -135,17 +242,25 @@ def fit(self:Learner,
                  validate_every:int=1, # validate after every this many epochs (and after the last)
                  cbs=(), # extra callbacks for this fit only
                 ):
-    "Train epochs `start_epoch` .. `n_epochs - 1`; `self.epoch` counts from 0. An interrupt is sent to `after_interrupt`, then raised again."
+    "Train epochs `start_epoch` .. `n_epochs - 1`; `self.epoch` counts from 0. A signal stops it at the next position: `interrupt` and `after_interrupt` are sent, then the stop is raised again."
     self.n_epochs, self.start_epoch, self.validate_every = n_epochs, start_epoch, validate_every
+    self.stop_request = self.position = self.stop_point = None
     extra = list(cbs)
     self.cbs += extra
-    try: self.all_epochs()
-    except KeyboardInterrupt as e:       # Ctrl-C, or a `StopSignal`: the callbacks say where it stopped, the caller exits
-        self.interrupted = e
-        self.callback('after_interrupt')
-        raise
+    try:
+        with stop_requests(self):
+            try: self.all_epochs(); self.stop_if_requested()     # (a signal after the last position, during after_fit)
+            except KeyboardInterrupt as e: self.handle_interrupt(e); raise      # the caller exits with a message
     finally:
         for cb in extra: self.cbs.remove(cb)
+
+@patch
+def handle_interrupt(self:Learner, error:KeyboardInterrupt):
+    "A stop ended the fit: keep its position's state (if it stopped at one), send `interrupt` (save it), then `after_interrupt` (report)."
+    self.interrupted = error
+    if self.stop_point is None and world_size() == 1: self.stop_point = self.stop_state()   # a KeyboardInterrupt raised at a position
+    try: self.callback('interrupt')
+    finally: self.callback('after_interrupt')
 
 # %% ../nbs/07_learner.ipynb #4573ef0f
 def gradients_finite(opt:torch.optim.Optimizer) -> bool:
@@ -177,6 +292,8 @@ class OptimizerCB(Callback):
         if not gradients_finite(learn.opt): self.nonfinite(learn, 'a gradient became inf or nan')
         learn.opt.step()
     def zero_grad(self, learn): learn.opt.zero_grad(set_to_none=True)
+    def epoch_state(self, learn): return dict(skipped_batches=learn.skipped_batches)
+    def load_epoch_state(self, learn, state): learn.skipped_batches = state['skipped_batches']
 
 # %% ../nbs/07_learner.ipynb #c4632e4e
 class MixedPrecisionCB(OptimizerCB):
@@ -188,11 +305,14 @@ class MixedPrecisionCB(OptimizerCB):
         super().__init__(on_nonfinite)
         self.dtype, self.device_type = dtype, device_type
         self.scaler = torch.amp.GradScaler(device_type) if dtype == torch.float16 else None
+        self.autocast = None
     def before_batch(self, learn):
         super().before_batch(learn)
         self.autocast = torch.autocast(self.device_type, dtype=self.dtype)
         self.autocast.__enter__()
-    def after_loss(self, learn): self.autocast.__exit__(None, None, None)
+    def after_loss(self, learn): self.autocast.__exit__(None, None, None); self.autocast = None
+    def cleanup_batch(self, learn):        # a batch that ended before its loss (a stop, an error) leaves autocast too
+        if self.autocast is not None: self.after_loss(learn)
     def backward(self, learn):
         if self.scaler is None: return super().backward(learn)
         self.scaler.scale(learn.loss).backward()
@@ -277,6 +397,19 @@ def after_epoch(self:MetricsCB, learn):
     for key in [k for k in m if k.startswith('train_')]: m.setdefault('val_' + key[6:], math.nan)
     learn.history.append(m)
 
+# %% ../nbs/07_learner.ipynb #c2f2e972
+@patch
+def epoch_state(self:MetricsCB, learn):
+    "The training pass's sums so far and its seconds (a stop in its middle saves them)."
+    return dict(keys=self.keys, sums=None if self.sums is None else self.sums.detach().cpu().clone(), seconds=time.perf_counter() - self.start)
+
+@patch
+def load_epoch_state(self:MetricsCB, learn, state:dict):
+    "Continue a pass from `epoch_state`'s sums; its seconds count in the pass's and the run's time."
+    device = next(learn.raw_model.parameters()).device
+    self.keys, self.sums = state['keys'], None if state['sums'] is None else state['sums'].to(device)
+    self.start -= state['seconds']; self.elapsed_before += state['seconds']
+
 # %% ../nbs/07_learner.ipynb #44724c29
 class ProgressCB(Callback):
     "A tqdm bar over each pass's batches with the running (smoothed) values of `show`."
@@ -293,13 +426,21 @@ class ProgressCB(Callback):
                 v = learn.parts[k].float().mean().item()
                 self.smooth[k] = v if k not in self.smooth else 0.9*self.smooth[k] + 0.1*v
         self.bar.set_postfix({k: f'{v:.4f}' for k, v in self.smooth.items()}, refresh=False)
-        self.bar.update()
+        self.bar.update(learn.iter + 1 - self.bar.n)         # (a resumed epoch starts at its first batch not done)
     def after_train(self, learn): self.bar.close()
     def after_validate(self, learn): self.bar.close()
 
 # %% ../nbs/07_learner.ipynb #261a353e
+def position_words(epochs:int, batches:int, # a position: epochs complete, training batches done in the next
+                   n_batches:int, # training batches per epoch
+                  ) -> str:
+    "A position in words: 'epoch 2', or 'epoch 2 and 3 of the 8 batches of epoch 3'."
+    if not batches: return f'epoch {epochs}'
+    part = f'{batches} of the {n_batches} batches of epoch {epochs + 1}'
+    return f'epoch {epochs} and {part}' if epochs else part
+
 class LogCB(Callback):
-    "training.log (a line per validated epoch, from `message`; skipped batches; an interrupt) and metrics.csv (every epoch), in `run_dir`."
+    "training.log (a line per validated epoch, from `message`; skipped batches; a stop) and metrics.csv (every epoch), in `run_dir`."
     order = 20
     def __init__(self, run_dir, # the run directory
                  message=None, # function of an epoch's metrics dict -> log line (None: key=value pairs)
@@ -316,11 +457,20 @@ class LogCB(Callback):
             log_line(self.log, self.message(m) if self.message else ', '.join(f'{k}: {v:.4g}' for k, v in m.items()), echo=self.echo)
         write_csv(learn.history, self.csv, self.columns)
     def after_fit(self, learn): log_line(self.log, f"Training took {learn.history[-1]['elapsed']/60:.2f} minutes", echo=self.echo)
-    def after_interrupt(self, learn):
-        saved = getattr(learn, 'checkpoint_epoch', 0)
-        kept = f'the latest checkpoint holds epoch {saved}' if saved else 'no epoch was complete, so there is no checkpoint yet'
-        log_line(self.log, f'Interrupted by {interruption(learn.interrupted)} in epoch {learn.epoch + 1} '
-                 f"(batch {getattr(learn, 'iter', -1) + 1}); {kept}", echo=self.echo)
+
+# %% ../nbs/07_learner.ipynb #acddc237
+@patch
+def after_interrupt(self:LogCB, learn):
+    "The stop's line: the signal, where the fit stopped, whether a checkpoint was written there, what the latest one holds."
+    stop, n = learn.stop_point, len(learn.train_loader)
+    if stop is None: where = f"in epoch {learn.epoch + 1} (batch {getattr(learn, 'iter', -1) + 1})"
+    elif stop['epoch'] > learn.epoch: where = f"after epoch {stop['epoch']}"
+    else: where = f"in epoch {stop['epoch'] + 1} after batch {stop['batches_done']} of {n}"
+    epochs, batches = getattr(learn, 'saved_position', (0, 0))
+    kept = (f'the latest checkpoint holds {position_words(epochs, batches, n)}' if epochs or batches
+            else 'no training batch was complete, so there is no checkpoint yet')
+    written = 'checkpoint written there: ' if getattr(learn, 'stop_saved', False) else ''
+    log_line(self.log, f'Interrupted by {interruption(learn.interrupted)} {where}; {written}{kept}', echo=self.echo)
 
 # %% ../nbs/07_learner.ipynb #60dc9889
 def learner_state(learn:Learner) -> dict:
@@ -339,14 +489,24 @@ def load_learner_state(learn:Learner, state:dict):
 def resume_learner(learn:Learner, checkpoint:dict|None, # a latest checkpoint written by `CheckpointCB` (None: a new run)
                    source='the checkpoint', # its file, named in errors
                   ) -> int:
-    "Put a latest checkpoint's weights, optimiser and callback states, history and random state into `learn`; return its epochs done."
+    "Put a latest checkpoint's weights, optimiser and callback states, history and random state into `learn` (and, from a mid-epoch one, where its epoch continues); return its epochs done."
     if checkpoint is None: return 0
     try: learn.raw_model.load_state_dict(checkpoint['state_dict']); load_learner_state(learn, checkpoint)
     except (RuntimeError, ValueError, KeyError) as e:
         raise ValueError(f'{source}: its weights or optimiser state do not fit the model ({one_line(e)})') from None
     learn.history = list(checkpoint['history'])
     set_rng_state(checkpoint['rng'])
+    learn.resume_at = this_process_part(checkpoint, source) if checkpoint.get('batches_done') else None
     return checkpoint['epoch']
+
+def this_process_part(checkpoint:dict, # a checkpoint written in the middle of an epoch
+                      source='the checkpoint'): # its file, named in errors
+    "Where the checkpoint's epoch continues, with this process's random and callback state; refused under another number of processes."
+    ranks, world = checkpoint['ranks'], world_size()
+    if len(ranks) != world:
+        raise ValueError(f"{source}: stopped in the middle of epoch {checkpoint['epoch'] + 1} with {len(ranks)} process(es), resumed with "
+                         f'{world}; resume it with {len(ranks)} (an epoch continues only with the processes that shared it)')
+    return dict(epoch=checkpoint['epoch'], batches_done=checkpoint['batches_done'], state=ranks[dist.get_rank() if world > 1 else 0])
 
 # %% ../nbs/07_learner.ipynb #5062c2e3
 def weights_finite(model:torch.nn.Module) -> bool:
@@ -354,7 +514,7 @@ def weights_finite(model:torch.nn.Module) -> bool:
     return all(bool(t.isfinite().all()) for t in unwrap(model).state_dict().values() if t.is_floating_point())
 
 class CheckpointCB(Callback):
-    "The best checkpoint at each new lowest `monitor`, the latest (resumable) after every epoch; never weights that are not finite."
+    "The best checkpoint at each new lowest `monitor`; the latest (resumable) after every epoch and where a signal stopped the fit; never weights that are not finite."
     order = 30
     def __init__(self, run_dir, # the run directory
                  config:dict, # the run's config (saved in the checkpoints)
@@ -365,18 +525,35 @@ class CheckpointCB(Callback):
                  **extra): # more to save in the latest checkpoint (e.g. world_size)
         self.run_dir, self.config, self.monitor, self.best, self.extra = run_dir, config, monitor, best, extra
         self.make, (self.best_name, self.latest_name) = make, names
-    def before_fit(self, learn): learn.checkpoint_epoch = learn.start_epoch      # what the latest checkpoint holds
-    def after_epoch(self, learn):
-        m, epoch = learn.history[-1], learn.epoch + 1
-        if not weights_finite(learn.model):
-            raise FloatingPointError(f'the weights are not finite after epoch {epoch}; not saved: {self.run_dir/self.latest_name} '
-                                     f'keeps epoch {learn.checkpoint_epoch}')
-        if learn.validating and m[self.monitor] < self.best:
-            self.best = m[self.monitor]
-            atomic_save(self.make(learn.model, self.config, epoch, metrics=m), self.run_dir/self.best_name)
-        state = dict(learner_state(learn), rng=rng_state(), history=learn.history, best_val_loss=self.best, **self.extra)
-        atomic_save(self.make(learn.model, self.config, epoch, **state), self.run_dir/self.latest_name)
-        learn.checkpoint_epoch = epoch
+    def before_fit(self, learn):            # what the latest checkpoint holds: (epochs, batches of the next)
+        learn.saved_position = (learn.start_epoch, learn.resume_at['batches_done'] if learn.resume_at else 0)
+        learn.stop_saved = False
+    def save_latest(self, learn, epochs:int, **more):
+        "The latest checkpoint: weights, optimiser and callback states, random state, history, best value (and `more`)."
+        state = {**learner_state(learn), 'rng': rng_state(), 'history': learn.history, 'best_val_loss': self.best, **self.extra, **more}
+        atomic_save(self.make(learn.model, self.config, epochs, **state), self.run_dir/self.latest_name)
+
+# %% ../nbs/07_learner.ipynb #34da1a15
+@patch
+def after_epoch(self:CheckpointCB, learn):
+    "The best checkpoint if `monitor` improved, then the latest."
+    m, epoch = learn.history[-1], learn.epoch + 1
+    if not weights_finite(learn.model):
+        raise FloatingPointError(f'the weights are not finite after epoch {epoch}; not saved: {self.run_dir/self.latest_name} '
+                                 f'keeps {position_words(*learn.saved_position, len(learn.train_loader))}')
+    if learn.validating and m[self.monitor] < self.best:
+        self.best = m[self.monitor]
+        atomic_save(self.make(learn.model, self.config, epoch, metrics=m), self.run_dir/self.best_name)
+    self.save_latest(learn, epoch)
+    learn.saved_position = (epoch, 0)
+
+@patch
+def interrupt(self:CheckpointCB, learn):
+    "A stop at a position the latest checkpoint does not hold: save the latest there, marked by `batches_done` (never the best)."
+    stop = learn.stop_point
+    if stop is None or (stop['epoch'], stop['batches_done']) == learn.saved_position or not weights_finite(learn.model): return
+    self.save_latest(learn, stop['epoch'], batches_done=stop['batches_done'], ranks=stop['ranks'], rng=stop['ranks'][0]['rng'])
+    learn.saved_position, learn.stop_saved = (stop['epoch'], stop['batches_done']), True
 
 # %% ../nbs/07_learner.ipynb #ade7a0a4
 class TimeBudgetCB(Callback):

@@ -16,7 +16,7 @@ from .config import SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_d
 from .data import BatchLoader, HipMRISlices
 from .distributed import RankShard, barrier, broadcast_object, dist_info, distribute, process_group
 from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, LogCB, MetricsCB, MixedPrecisionCB,
-                           OptimizerCB, ProgressCB, SchedulerCB, resume_learner)
+                           OptimizerCB, ProgressCB, SchedulerCB, position_words, resume_learner)
 from .metrics import CodebookUsage, ssim
 from .model import VQVAE, check_model_parameters
 from .runs import (CHECKPOINT_FORMAT, log_line, one_line, plot_metrics, plot_reconstructions, read_checkpoint, run_lock,
@@ -89,6 +89,8 @@ class CodebookCB(Callback):
         learn.epoch_metrics.update({f'{split}_usage': self.usage.usage, f'{split}_codes_used': self.usage.used,
                                     f'{split}_perplexity': self.usage.perplexity})
     after_validate = after_train
+    def epoch_state(self, learn): return dict(counts=self.usage.counts.cpu().clone())     # a stop in the pass's middle
+    def load_epoch_state(self, learn, state): self.usage.counts = state['counts'].clone()
 
 # %% ../nbs/09_train.ipynb #54d879cf
 class ImagesCB(Callback):
@@ -276,7 +278,9 @@ def train_in(run_dir:Path, config:dict, checkpoint:dict|None, resume, device:str
     callbacks = make_callbacks(config, run_dir, device, scheduler, checkpoint, rank, world, model.quantizer.collectives.all_reduce_)
     learn = Learner(wrap_model(model, config, device, local_rank), train_loader, val_loader, optimizer, callbacks)
     start_epoch = resume_learner(learn, checkpoint, run_dir/'latest_model.pth' if checkpoint and Path(resume).is_dir() else resume)
-    if checkpoint is not None and rank == 0: log_line(run_dir/'training.log', f"Resumed from epoch {start_epoch} ({resume})")
+    if checkpoint is not None and rank == 0:
+        done = position_words(start_epoch, checkpoint.get('batches_done', 0), len(train_loader))
+        log_line(run_dir/'training.log', f'Resumed from {done} ({resume})')
     elif rank == 0: start_log(config, run_dir, model, train_loader, val_loader, device, world)
     learn.fit(config['num_epochs'], start_epoch=start_epoch, validate_every=config['log_frequency'], cbs=cbs)
     return run_dir

@@ -1,9 +1,13 @@
-"""The child process of nbs/18_reliability: run `hipvq ARGS` with one fault injected at an exact moment.
+"""The child process of nbs/18_reliability (and of 09_train's torchrun test): run `hipvq ARGS` with one fault injected at an exact moment.
 
 Usage: python tools/fault_child.py FAULT A B ARGS...
 - kill-mid-write NAME K: the K-th atomic write of file NAME writes half its temporary file, then SIGKILL before the rename;
-- nan-batch E B: training batch B of epoch E becomes NaNs."""
-import os, signal, sys
+- nan-batch E B: training batch B of epoch E becomes NaNs;
+- SIGTERM-at E B (or SIGINT-at, SIGHUP-at): at the start of training batch B of epoch E the process sends itself that
+  signal, as a scheduler would, and goes on once it has arrived: the fit stops after that batch;
+- SIGTERM-torchrun-at E B: the same, but rank 0 sends SIGTERM to its parent, torchrun, which passes it on to every rank;
+- none 0 0: no fault."""
+import os, signal, sys, time
 from pathlib import Path
 import hipvq.data, hipvq.runs
 fault, a, b = sys.argv[1:4]
@@ -22,5 +26,15 @@ if fault == 'nan-batch':
         for i, batch in enumerate(batches(self)):
             yield batch * float('nan') if self.shuffle and (self.epoch + 1, i + 1) == (int(a), int(b)) else batch
     hipvq.data.BatchLoader.__iter__ = nan_batches
+if fault.endswith('-at'):
+    import hipvq.learner
+    name, torchrun = fault.split('-')[0], fault.endswith('-torchrun-at')
+    one_batch = hipvq.learner.Learner.one_batch
+    def signalled_batch(self):
+        if self.training and (self.epoch + 1, self.iter + 1) == (int(a), int(b)) and os.environ.get('RANK', '0') == '0':
+            os.kill(os.getppid() if torchrun else os.getpid(), signal.Signals[name])
+            while not self.stop_request: time.sleep(0.01)      # until it has arrived (through torchrun: a few ms later)
+        return one_batch(self)
+    hipvq.learner.Learner.one_batch = signalled_batch
 from hipvq.cli import main
 sys.exit(main(sys.argv[4:]))
