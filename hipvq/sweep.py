@@ -18,15 +18,24 @@ from .runs import atomic_write_text, read_csv, run_lock, save_figure, write_csv
 from .train import fit
 
 # %% auto #0
-__all__ = ['GRID_KEYS', 'POINT_ROW', 'RESULT_COLUMNS', 'read_grid', 'grid_points', 'value_text', 'point_name', 'as_override',
-           'refuses', 'point_configs', 'point_state', 'point_row', 'run_point', 'sweep', 'write_results', 'plot_sweep']
+__all__ = ['GRID_KEYS', 'POINT_ROW', 'RESULT_COLUMNS', 'check_points', 'read_grid', 'named_points', 'grid_points', 'value_text',
+           'point_name', 'as_override', 'refuses', 'point_configs', 'point_state', 'point_row', 'run_point', 'sweep',
+           'result_keys', 'write_results', 'plot_sweep']
 
 # %% ../nbs/19_sweep.ipynb #sw000007
-GRID_KEYS = ('base', 'grid', 'set', 'random', 'seed')
+GRID_KEYS = ('base', 'grid', 'points', 'set', 'random', 'seed')
+
+def check_points(path:Path, points):
+    "Named points: {name: {dotted key: value}}, each name a folder name."
+    if not isinstance(points, dict) or not points: raise ConfigError(path, 'points', 'expected a mapping of point names to their settings')
+    for name, settings in points.items():
+        if not isinstance(name, str) or re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9.+-]*', name) is None:
+            raise ConfigError(path, f'points.{name}', 'a point name must be a folder name (letters, digits, . + -)')
+        if not isinstance(settings, dict): raise ConfigError(path, f'points.{name}', f'expected a mapping of config keys to values, got {settings!r}')
 
 def read_grid(path, # a grid YAML file (see above)
              ) -> dict:
-    "The grid file, checked: `base` (resolved against the file's folder), `grid` {key: [values]}, `set`, `random`, `seed`."
+    "The grid file, checked: `base` (resolved against the file's folder), `grid` {key: [values]} or `points`, `set`, `random`, `seed`."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f'{path}: grid file not found')
     raw = read_yaml(path.read_text(), str(path))
@@ -34,9 +43,11 @@ def read_grid(path, # a grid YAML file (see above)
     unknown = sorted(set(raw) - set(GRID_KEYS))
     if unknown: raise ConfigError(path, unknown[0], f"unknown key; a grid file has {', '.join(GRID_KEYS)}")
     if not isinstance(raw.get('base'), str): raise ConfigError(path, 'base', 'expected the path of a training config')
-    grid, fixed = raw.get('grid'), raw.get('set') or {}
-    if not isinstance(grid, dict) or not grid: raise ConfigError(path, 'grid', 'expected a mapping of config keys to lists of values')
-    for key, values in grid.items():
+    grid, points, fixed = raw.get('grid'), raw.get('points'), raw.get('set') or {}
+    if (grid is None) == (points is None): raise ConfigError(path, 'grid', 'expected either grid (combinations) or points (named settings)')
+    if points is not None: check_points(path, points)
+    elif not isinstance(grid, dict) or not grid: raise ConfigError(path, 'grid', 'expected a mapping of config keys to lists of values')
+    for key, values in (grid or {}).items():
         if not isinstance(values, list) or not values: raise ConfigError(path, f'grid.{key}', f'expected a non-empty list of values, got {values!r}')
         if len({json.dumps(v, sort_keys=True) for v in values}) < len(values): raise ConfigError(path, f'grid.{key}', 'a value is listed twice')
     if not isinstance(fixed, dict): raise ConfigError(path, 'set', 'expected a mapping of config keys to values')
@@ -46,18 +57,25 @@ def read_grid(path, # a grid YAML file (see above)
     if not isinstance(seed, int) or isinstance(seed, bool): raise ConfigError(path, 'seed', f'expected an integer, got {seed!r}')
     base = Path(raw['base']) if Path(raw['base']).is_absolute() else path.parent/raw['base']
     if not base.is_file(): raise ConfigError(path, 'base', f'{base}: config file not found')
-    return dict(path=path, base=base, grid=grid, set=fixed, random=draw, seed=seed)
+    return dict(path=path, base=base, grid=grid, points=points, set=fixed, random=draw, seed=seed)
 
 # %% ../nbs/19_sweep.ipynb #sw000010
-def grid_points(grid:dict, # `read_grid`'s result
-               ) -> list[dict]:
-    "Every combination of the grid's values ({dotted key: value}), in the file's order; `random: N` draws N of them with `seed`."
-    keys = list(grid['grid'])
-    points = [dict(zip(keys, values)) for values in itertools.product(*grid['grid'].values())]
+def named_points(grid:dict, # `read_grid`'s result
+                ) -> list[tuple[str, dict]]:
+    "(name, settings) of every point: the grid's combinations named by `point_name`, or the file's named `points`, in the file's order; `random: N` draws N with `seed`."
+    if grid['points'] is not None: points = list(grid['points'].items())
+    else:
+        keys = list(grid['grid'])
+        combinations = [dict(zip(keys, values)) for values in itertools.product(*grid['grid'].values())]
+        points = [(point_name(settings), settings) for settings in combinations]
     if grid['random'] is not None and grid['random'] < len(points):
         keep = sorted(random.Random(grid['seed']).sample(range(len(points)), grid['random']))
         points = [points[i] for i in keep]
     return points
+
+def grid_points(grid:dict) -> list[dict]:
+    "The settings ({dotted key: value}) of every point, as `named_points` orders and draws them."
+    return [settings for _, settings in named_points(grid)]
 
 def value_text(value) -> str:
     "A value as it reads in a folder name: 0.0005, 8, true, 32x64."
@@ -90,13 +108,13 @@ def point_configs(grid:dict, # `read_grid`'s result
     try: load_config(grid['base'], [as_override(k, v) for k, v in grid['set'].items()])
     except ConfigError as e: raise ConfigError(grid['path'], 'set', f'refused by the base config: {e}') from None
     points = []
-    for settings in grid_points(grid):
-        name = point_name(settings)
+    for name, settings in named_points(grid):
         overrides = [as_override(k, v) for k, v in {**grid['set'], **settings}.items()]
         try: config = load_config(grid['base'], [*overrides, as_override('logs_root', str(out)), as_override('log_dir_name', name)])
         except ConfigError as e:
             key = next((k for k in settings if refuses(grid, k, settings[k])), None)    # the key that fails alone, if one does
-            raise ConfigError(grid['path'], f'grid.{key}' if key else 'grid', f'{settings}: refused by the base config: {e}') from None
+            where = 'grid' if grid['points'] is None else f'points.{name}'
+            raise ConfigError(grid['path'], f'{where}.{key}' if key else where, f'{settings}: refused by the base config: {e}') from None
         points.append((name, settings, dict(config, resume=None)))
     return points
 
@@ -155,7 +173,7 @@ def sweep(grid_path, # a grid YAML file
     with run_lock(out):
         atomic_write_text(out/'grid.yaml', grid['path'].read_text())
         rows = {}
-        def finished(row): rows[row['point']] = row; write_results([rows[n] for n, _, _ in points if n in rows], list(grid['grid']), out)
+        def finished(row): rows[row['point']] = row; write_results([rows[n] for n, _, _ in points if n in rows], result_keys(grid), out)
         if jobs == 1:
             for name, settings, config in points: finished(run_point(name, settings, config, cbs=cbs))
         else:
@@ -170,9 +188,13 @@ def sweep(grid_path, # a grid YAML file
 RESULT_COLUMNS = ['best_val_loss', 'final_val_loss', 'best_val_ssim', 'final_val_ssim', 'test_ssim', 'test_psnr',
                   'codebook_usage', 'perplexity', 'minutes', 'images_per_second', 'epochs']
 
+def result_keys(grid:dict) -> list[str]:
+    "The columns that tell points apart: the grid's keys, or the point names of named `points`."
+    return list(grid['grid']) if grid['points'] is None else ['point']
+
 def write_results(rows:list[dict], keys:list[str], out:Path):
     "results.csv (one row per done point) and summary.png."
-    write_csv(rows, out/'results.csv', ['point', *keys, *RESULT_COLUMNS])
+    write_csv(rows, out/'results.csv', list(dict.fromkeys(['point', *keys, *RESULT_COLUMNS])))
     save_figure(plot_sweep(rows, keys), out/'summary.png')
 
 def plot_sweep(rows:list[dict], keys:list[str], metric:str='test_ssim') -> Figure:
