@@ -97,12 +97,13 @@ def write_csv(rows:list[dict], # the table's rows
 
 # %% ../nbs/06_runs.ipynb #15beae2c
 def _number_or_text(value:str):
+    if value in ('True', 'False'): return value == 'True'      # how write_csv writes a bool
     try: return float(value)
     except ValueError: return value
 
 def read_csv(path, # a .csv written by `write_csv`
             ) -> list[dict]:
-    "The rows of a CSV table; values that parse as numbers become floats."
+    "The rows of a CSV table; values that parse as numbers become floats, True and False become bools."
     with open(path, newline='') as f:
         return [{k: _number_or_text(v) for k, v in row.items()} for row in csv.DictReader(f)]
 

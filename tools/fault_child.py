@@ -29,11 +29,15 @@ if fault == 'nan-batch':
 if fault.endswith('-at'):
     import hipvq.learner
     name, torchrun = fault.split('-')[0], fault.endswith('-torchrun-at')
+    if name == 'SIGINT': signal.signal(signal.SIGINT, signal.default_int_handler)   # as from a terminal (a background job ignores it)
     one_batch = hipvq.learner.Learner.one_batch
     def signalled_batch(self):
         if self.training and (self.epoch + 1, self.iter + 1) == (int(a), int(b)) and os.environ.get('RANK', '0') == '0':
             os.kill(os.getppid() if torchrun else os.getpid(), signal.Signals[name])
-            while not self.stop_request: time.sleep(0.01)      # until it has arrived (through torchrun: a few ms later)
+            deadline = time.time() + 60
+            while not self.stop_request:                        # until it has arrived (through torchrun: a few ms later)
+                if time.time() > deadline: sys.exit(f'fault_child: {name} did not reach the fit within 60 s (ignored?)')
+                time.sleep(0.01)
         return one_batch(self)
     hipvq.learner.Learner.one_batch = signalled_batch
 from hipvq.cli import main
