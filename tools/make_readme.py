@@ -2,7 +2,7 @@
 
 Follows nbdev's rules for what a reader sees: cells flagged `#| hide` or `#| include: false` are
 dropped, `#| echo: false` keeps only the outputs, directive lines are removed. Images in outputs are
-written to README_files/. On a machine with Quarto, `nbdev_readme` produces the same page.
+written to README_files/; links to notebooks (relative to nbs/) are made relative to the top level. On a machine with Quarto, `nbdev_readme` produces the same page.
 Usage: python tools/make_readme.py [--check]   (--check: exit 1 if README.md is out of date)"""
 import re, sys
 from pathlib import Path
@@ -43,6 +43,7 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb'):
     exporter = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True)
     body, res = exporter.from_notebook_node(nb, resources={'output_files_dir': 'README_files'})
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
+    body = re.sub(r'\]\((?![a-z]+:|/|#)([^)]+\.ipynb)\)', r'](nbs/\1)', body)   # notebook links: from nbs/ to the top level
     return HEADER + body, res.get('outputs', {})
 
 
