@@ -18,10 +18,7 @@ def mixed_import(src: str) -> bool:
     try: tree = ast.parse(src)
     except SyntaxError: return False                  # cell magics (%time, !cmd): not executed by nbdev either
     if not any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)): return False
-    def import_only(node):                            # an import, or an optional one: try: import ... except ImportError: ...
-        if isinstance(node, (ast.Import, ast.ImportFrom)): return True
-        return isinstance(node, ast.Try) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in node.body)
-    return any(not import_only(node) for node in tree.body)
+    return any(not isinstance(node, (ast.Import, ast.ImportFrom)) for node in tree.body)
 
 
 def private_imports(module: Path):
