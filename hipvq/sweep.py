@@ -12,15 +12,17 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
+from .augment import build_transforms
 from .config import ConfigError, load_config, read_yaml
-from .evaluate import evaluate_run
-from .runs import atomic_write_text, read_csv, run_lock, save_figure, write_csv
-from .train import fit
+from .evaluate import evaluate_run, reconstruct
+from .metrics import ssim
+from .runs import atomic_write_text, load_model, read_csv, run_lock, save_figure, write_csv
+from .train import build_dataset, fit
 
 # %% auto #0
 __all__ = ['GRID_KEYS', 'POINT_ROW', 'RESULT_COLUMNS', 'check_points', 'read_grid', 'named_points', 'grid_points', 'value_text',
            'point_name', 'as_override', 'refuses', 'point_configs', 'point_state', 'point_row', 'run_point', 'sweep',
-           'result_keys', 'write_results', 'plot_sweep']
+           'result_keys', 'write_results', 'plot_sweep', 'plot_points']
 
 # %% ../nbs/19_sweep.ipynb #sw000007
 GRID_KEYS = ('base', 'grid', 'points', 'set', 'random', 'seed')
@@ -211,5 +213,33 @@ def plot_sweep(rows:list[dict], keys:list[str], metric:str='test_ssim') -> Figur
         ax.set_xticks(range(len(values)), values); ax.set_xlabel(key); ax.set_ylabel(metric.replace('_', ' '))
         ax.grid(alpha=0.3)
     fig.suptitle(f"{len(rows)} points; best {metric.replace('_', ' ')} {best[metric]:.4f} at {best['point']}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/19_sweep.ipynb #sw000031
+def plot_points(out:Path, # the sweep's folder
+                names:list[str], # the points to draw, a row each
+                indices=(10, 25, 40), # test slices (taken modulo the split's size)
+                labels:dict|None=None, # {point: its row's label} (default: the point's name)
+               ) -> Figure:
+    "The same test slices (top row) through each point's final weights: the reconstruction with its SSIM, and |error|."
+    models = {n: load_model(out/n) for n in names}
+    test = build_dataset(models[names[0]][1], 'test')
+    indices = [i % len(test) for i in indices]
+    pairs = {n: reconstruct(m, test, indices, build_transforms(c['val_test_transforms'])) for n, (m, c) in models.items()}
+    originals = pairs[names[0]][0]
+    fig = Figure(figsize=(2.8 * len(indices) + 0.4, 2.5 * (1 + len(names))), dpi=80)
+    axes = fig.subplots(1 + len(names), 2 * len(indices), squeeze=False)
+    for j, original in enumerate(originals):
+        axes[0, 2*j].imshow(original[0], cmap='gray', vmin=-1, vmax=1); axes[0, 2*j].set_title(f'test slice {indices[j]}', fontsize=8)
+        for i, n in enumerate(names, 1):
+            recon = pairs[n][1][j]
+            axes[i, 2*j].imshow(recon[0], cmap='gray', vmin=-1, vmax=1)
+            axes[i, 2*j].set_title(f'SSIM {ssim(recon[None], original[None]).item():.3f}', fontsize=8)
+            axes[i, 2*j + 1].imshow((recon[0] - original[0]).abs(), cmap='magma', vmin=0, vmax=0.3)
+            axes[i, 2*j + 1].set_title('|error|', fontsize=8)
+    for ax in axes.flat: ax.axis('off')
+    for i, n in enumerate(names, 1):
+        axes[i, 0].text(-0.12, 0.5, (labels or {}).get(n, n), transform=axes[i, 0].transAxes, rotation=90, ha='right', va='center', fontsize=9)
     fig.tight_layout()
     return fig
