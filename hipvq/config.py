@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_config.ipynb #94bc8af4
 from __future__ import annotations
-import copy, re
+import copy, json, os, re, shutil, subprocess, sys
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -19,11 +20,12 @@ from .runs import atomic_write_text
 
 # %% auto #0
 __all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRAIN_KEYS', 'PREDICT_KEYS', 'SAMPLING_KEYS',
-           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader',
-           'read_yaml', 'Key', 'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device',
-           'cpu_has_native_bf16', 'resolve_amp', 'check_model_parameters', 'split_dir', 'fill_defaults',
-           'check_image_shape', 'check_transforms', 'check_path', 'check_device', 'check_inside', 'check_train_config',
-           'check_predict_config', 'load_config', 'save_config']
+           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'COMPILE_CHECK', 'COMPILE_MIN_STEPS', 'SPLIT_FOLDERS',
+           'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml', 'Key', 'yaml_word', 'describe_keys',
+           'parse_override', 'apply_overrides', 'resolve_device', 'cpu_has_native_bf16', 'resolve_amp',
+           'compile_cache_file', 'cpp_compiler', 'compile_works', 'resolve_compile', 'check_model_parameters',
+           'split_dir', 'fill_defaults', 'check_image_shape', 'check_transforms', 'check_path', 'check_device',
+           'check_inside', 'check_amp', 'check_train_config', 'check_predict_config', 'load_config', 'save_config']
 
 # %% ../nbs/05_config.ipynb #d5aee57f
 class ConfigError(ValueError):
@@ -78,6 +80,10 @@ class Key(NamedTuple):
     keys: dict|None = None          # sub-schema of a 'dict' key (None: free-form, e.g. model_parameters)
 
 # %% ../nbs/05_config.ipynb #709f232f
+def yaml_word(value) -> str:
+    "A choice as a config file spells it: true/false for booleans, quoted strings."
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
 @patch
 def expected(self:Key) -> str:
     "What a legal value of this key is, in words: 'a positive integer', 'one of ...'."
@@ -88,7 +94,7 @@ def expected(self:Key) -> str:
         if self.low == 1 and self.kind == 'int': return 'a positive integer'
         return f"{noun} {'>' if self.open_low else '>='} {self.low:g}"
     return {'bool': 'true or false', 'str': 'a string', 'path': 'a path (string)', 'list': 'a list',
-            'dict': 'a mapping', 'choice': 'one of ' + ', '.join(map(repr, self.choices))}[self.kind]
+            'dict': 'a mapping', 'choice': 'one of ' + ', '.join(map(yaml_word, self.choices))}[self.kind]
 
 # %% ../nbs/05_config.ipynb #ca5c70e7
 @patch
@@ -100,6 +106,8 @@ def check(self:Key, value, # the value found in the config
     if value is None:
         if self.optional: return None
         raise ConfigError(source, name, f'is empty, expected {self.expected()}')
+    if self.kind == 'choice' and isinstance(value, bool) and ('on' if value else 'off') in self.choices:
+        value = 'on' if value else 'off'       # YAML 1.1 reads a bare off/on as a boolean
     ok = {'int':   lambda: is_int(value),
           'float': lambda: is_number(value),
           'bool':  lambda: isinstance(value, bool),
@@ -175,10 +183,11 @@ TRAIN_KEYS = {
     'train_transforms':    Key([], 'list', "augmentations: torchvision class names with params (the reference implementation's format)", optional=True),
     'val_test_transforms': Key([], 'list', 'transforms of the validation and test slices', optional=True),
     'loss':          Key({}, 'dict', 'weights of the loss terms', keys=LOSS_KEYS),
-    'amp':           Key('auto', 'choice', "autocast: 'auto' (bf16 on a CUDA GPU that has it, else float32), 'bf16', 'fp16', 'off'",
-                         choices=('auto', 'bf16', 'fp16', 'off')),
-    'compile':       Key(False, 'bool', 'torch.compile the model (compiles once per run; faster steps on GPUs and on this CPU, see the training benchmark; a CPU needs a C++ compiler)'),
-    'channels_last': Key(False, 'bool', 'channels-last memory format (faster convolutions on GPUs and on this CPU: see the training benchmark)'),
+    'amp':           Key('auto', 'choice', "autocast: 'auto' (bf16 on a CUDA GPU or a CPU that has native bf16, else float32), "
+                         "'bf16', 'fp16', 'off'", choices=('auto', 'bf16', 'fp16', 'off')),
+    'compile':       Key('auto', 'choice', 'torch.compile the training model: auto (where measured faster and it works here: '
+                         'see resolve_compile), true or false', choices=('auto', True, False)),
+    'channels_last': Key(True, 'bool', 'channels-last memory format (faster convolutions on GPUs and on this CPU: see the training benchmark)'),
     'resume':        Key(None, 'path', 'run directory (or checkpoint) of an interrupted run to continue', optional=True),
     'progress':      Key(True, 'bool', 'show tqdm progress bars'),
     'distributed':   Key({}, 'dict', 'settings used under torchrun --nproc_per_node N', keys=DISTRIBUTED_KEYS),
@@ -193,6 +202,10 @@ PREDICT_KEYS = {
     'dataset_dir':     Key(None, 'path', 'folder of slices to reconstruct'),
     'num_samples':     Key(None, 'int', 'use the first N slices (empty: all)', optional=True, low=1),
     'transforms':      Key([], 'list', "transforms applied before the model (the reference implementation's format)", optional=True),
+    'amp':             Key('auto', 'choice', "autocast of the forward passes: 'auto' (bf16 where a training run's auto picks it, "
+                           "else float32), 'bf16', 'off' (the saved loss and SSIM then differ from float32's by bf16's rounding: "
+                           "benchmarks/predict)", choices=('auto', 'bf16', 'off')),
+    'channels_last':   Key(True, 'bool', 'channels-last memory format for the forward passes'),
 }
 
 # %% ../nbs/05_config.ipynb #95ea0e7e
@@ -238,7 +251,8 @@ def describe_keys(kind:str='train', # 'train' or 'predict'
     def add(schema, prefix=''):
         for k, s in schema.items():
             d = '' if s.default is None or s.default == {} and s.keys else repr(s.default)
-            extra = f" (one of {', '.join(s.choices)})" if s.choices else ''
+            words = ', '.join(yaml_word(c).strip("'") for c in s.choices)
+            extra = f' (one of {words})' if s.choices else ''
             rows.append(f'| `{prefix}{k}` | {d} | {s.doc}{extra} |')
             if s.keys: add(s.keys, prefix + k + '.')
     add(SCHEMAS[kind])
@@ -298,8 +312,62 @@ def resolve_amp(amp:str, # the config's `amp`: 'auto', 'bf16', 'fp16' or 'off'
     kind = device.split(':')[0]
     if amp == 'off': return None
     if amp == 'auto':
-        return torch.bfloat16 if kind == 'cuda' and torch.cuda.is_bf16_supported() else None
+        if kind == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+        return torch.bfloat16 if kind == 'cpu' and cpu_has_native_bf16() else None
     return {'bf16': torch.bfloat16, 'fp16': torch.float16}[amp]
+
+# %% ../nbs/05_config.ipynb #cc01a002
+COMPILE_CHECK = """import sys, torch
+f = torch.compile(lambda x: torch.relu(x) * 2 + 1)
+x = torch.linspace(-1, 1, 64, device=sys.argv[1])
+assert torch.allclose(f(x), torch.relu(x) * 2 + 1)
+"""
+
+def compile_cache_file() -> Path:
+    "Where `compile_works` remembers its answers."
+    return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'hipvq'/'compile_check.json'
+
+def cpp_compiler() -> str|None:
+    "The C++ compiler inductor would use on a CPU ($CXX, else g++, c++ or clang++ on PATH)."
+    return os.environ.get('CXX') or next((p for p in map(shutil.which, ('g++', 'c++', 'clang++')) if p), None)
+
+@cache
+def compile_works(kind:str='cpu', # device kind: 'cpu' or 'cuda'
+                 ) -> tuple[bool, str]: # (works, why not)
+    "Whether torch.compile compiles and runs on `kind` here: checked once in a subprocess, remembered on disk."
+    compiler = cpp_compiler()
+    if kind == 'cpu' and compiler is None: return False, 'no C++ compiler for inductor (set CXX or install g++)'
+    key = f'{torch.__version__} | {sys.executable} | {kind} | {compiler}'
+    path = compile_cache_file()
+    try: known = json.loads(path.read_text())
+    except (OSError, ValueError): known = {}
+    if key in known: return tuple(known[key])
+    try:
+        r = subprocess.run([sys.executable, '-c', COMPILE_CHECK, kind], capture_output=True, text=True, timeout=600)
+        answer = (True, '') if r.returncode == 0 else (False, (r.stderr.strip().splitlines() or [f'exit {r.returncode}'])[-1][:200])
+    except subprocess.TimeoutExpired: answer = (False, 'the check did not finish in 10 minutes')
+    try: atomic_write_text(path, json.dumps({**known, key: answer}, indent=1))
+    except OSError: pass            # a read-only home: check again next time
+    return answer
+
+# %% ../nbs/05_config.ipynb #cc01a005
+COMPILE_MIN_STEPS = 200
+
+def resolve_compile(setting, # the config's `compile`: 'auto', True or False
+                    device:str, # a concrete device (see `resolve_device`)
+                    amp=None, # the autocast dtype the run uses (see `resolve_amp`)
+                    steps:int|None=None, # the run's optimisation steps (None: unknown)
+                   ) -> tuple[bool, str]: # (compile, why)
+    "Whether a training run compiles its model, and why."
+    if setting not in ('auto', True, False): raise ValueError(f"compile: got {setting!r}, expected 'auto', true or false")
+    if setting != 'auto': return bool(setting), f'compile: {str(bool(setting)).lower()} in the config'
+    kind = device.split(':')[0]
+    if kind not in ('cpu', 'cuda'): return False, f'not measured on {kind}'
+    if kind == 'cpu' and amp is not None: return False, 'bf16 autocast on a CPU is faster eager than compiled (training benchmark)'
+    if steps is not None and steps < COMPILE_MIN_STEPS:
+        return False, f'{steps} training steps are fewer than the {COMPILE_MIN_STEPS} that pay for compiling'
+    works, why = compile_works(kind)
+    return (True, f'torch.compile works on {kind} here') if works else (False, f'torch.compile does not work here: {why}')
 
 # %% ../nbs/05_config.ipynb #8c015150
 def check_model_parameters(params, # the config's model_parameters (None: all defaults)
@@ -402,6 +470,11 @@ def check_inside(config:dict, key:str, source):
     if Path(path).is_absolute() or '..' in Path(path).parts or not str(path).strip():
         raise ConfigError(source, key, f'got {path!r}, expected a relative path without .. (it is a folder inside logs_root)')
 
+def check_amp(config:dict, device:str, source):
+    "An explicit `amp: bf16` needs native bf16 on a CPU (it is emulated, about 100x slower, elsewhere)."
+    if config['amp'] == 'bf16' and device == 'cpu' and not cpu_has_native_bf16():
+        raise ConfigError(source, 'amp', "'bf16' on this CPU (no native bfloat16) runs ~100x slower; use amp: auto or off")
+
 def check_train_config(config:dict, source):
     "Checks across the keys of a filled-in training config (folders, resume, device, amp, backend, transforms)."
     folder_keys = [keys['folder'] for keys in SPLIT_KEYS.values()]
@@ -421,8 +494,7 @@ def check_train_config(config:dict, source):
     dev = resolve_device(config['device'])
     if config['amp'] == 'fp16' and not dev.startswith('cuda'):
         raise ConfigError(source, 'amp', f"'fp16' needs a CUDA GPU, the device is {dev}; use amp: auto or off")
-    if config['amp'] == 'bf16' and dev == 'cpu' and not cpu_has_native_bf16():
-        raise ConfigError(source, 'amp', "'bf16' on this CPU (no native bfloat16) runs ~100x slower; use amp: auto or off")
+    check_amp(config, dev, source)
     if config['distributed']['backend'] == 'nccl' and not dev.startswith('cuda'):
         raise ConfigError(source, 'distributed.backend', f"'nccl' needs CUDA GPUs, the device is {dev}; use auto or gloo")
     for key in ('train_transforms', 'val_test_transforms'): check_transforms(config, key, source)
@@ -433,6 +505,7 @@ def check_predict_config(config:dict, source):
     check_path(config, 'pretrained_path', source, what='file')
     check_path(config, 'dataset_dir', source)
     check_transforms(config, 'transforms', source)
+    check_amp(config, resolve_device(config['device']), source)
 
 # %% ../nbs/05_config.ipynb #349de371
 def load_config(path, # a YAML file, or an already loaded dict (validated again)

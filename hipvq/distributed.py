@@ -49,6 +49,7 @@ class ProcessGroupBatchNorm(nn.BatchNorm2d):
     "BatchNorm2d that, in training, normalises with the statistics of the whole batch over all processes (any backend)."
     def forward(self, x):
         if not (self.training and dist.is_initialized()): return super().forward(x)
+        dtype, x = x.dtype, x.float()      # statistics in float32, also under bf16 autocast (as BatchNorm2d keeps them)
         all_reduce, C = differentiable_all_reduce(), x.shape[1]
         total = all_reduce(torch.cat([x.sum((0, 2, 3)), x.new_full((1,), x.numel() / C)]))   # (C + 1,) sums and count
         n = total[C].detach()
@@ -61,7 +62,7 @@ class ProcessGroupBatchNorm(nn.BatchNorm2d):
                 self.running_var.lerp_(var.detach() * n / (n - 1), momentum)   # unbiased, as BatchNorm2d keeps it
                 self.num_batches_tracked += 1
         y = (x - mean.view(1, C, 1, 1)) * torch.rsqrt(var + self.eps).view(1, C, 1, 1)
-        return y * self.weight.view(1, C, 1, 1) + self.bias.view(1, C, 1, 1) if self.affine else y
+        return (y * self.weight.view(1, C, 1, 1) + self.bias.view(1, C, 1, 1) if self.affine else y).to(dtype)
 
 # %% ../nbs/08_distributed.ipynb #c2483e2a
 def sync_batchnorm(model:nn.Module, # a model with BatchNorm2d layers

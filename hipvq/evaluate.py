@@ -12,13 +12,15 @@ import numpy as np
 import torch
 from matplotlib import cm, colors, ticker
 from matplotlib.figure import Figure
+import PIL.Image
+from PIL import ImageDraw, ImageFont
 
 from .augment import build_transforms
-from .config import SPLIT_KEYS, ConfigError, resolve_device
+from .config import SPLIT_KEYS, ConfigError, resolve_amp, resolve_device
 from .data import BatchLoader
 from .metrics import mse, psnr, ssim, ssim_per_image_range
 from .model import VQVAE
-from .runs import OutputFolder, load_model, log_line, plot_reconstructions, save_figure, write_csv
+from .runs import OutputFolder, atomic_write, load_model, log_line, plot_reconstructions, save_figure, write_csv
 from .train import build_dataset
 
 # %% auto #0
@@ -26,7 +28,7 @@ __all__ = ['METRICS', 'SUMMARY_PATTERN', 'CHECKPOINTS', 'REPORT_FILES', 'iter_re
            'evaluate_split', 'per_image_rows', 'per_case_rows', 'markdown_table', 'reconstruct', 'plot_test_metrics',
            'plot_best_worst', 'summary_line', 'extra_line', 'parse_test_summary', 'check_run', 'resolve_checkpoint',
            'evaluation_device', 'write_reports', 'evaluate_run', 'check_checkpoint_parameters', 'load_predict_model',
-           'predict_dataset', 'plot_prediction', 'prediction_name', 'predict']
+           'predict_dataset', 'grey_pixels', 'prediction_picture', 'save_picture', 'prediction_name', 'predict']
 
 # %% ../nbs/10_evaluate.ipynb #9526b759
 def iter_reconstructions(model:torch.nn.Module, # a VQVAE; forward(x) returns (reconstruction, commitment_loss)
@@ -34,15 +36,19 @@ def iter_reconstructions(model:torch.nn.Module, # a VQVAE; forward(x) returns (r
                          batch_size:int=32, # images per forward pass
                          device=None, # torch device to run on (None: the model's device; the model is moved there)
                          transforms=None, # optional batch transforms, e.g. `hipvq.augment.build_transforms` of the config's val_test_transforms
+                         amp=None, # autocast dtype of the forward passes (None: float32)
+                         channels_last:bool=False, # run the model and the batches in channels-last memory format
                         ):
     "Yield `(indices, originals, reconstructions)` per batch, in dataset order, without gradients, in eval mode."
     device = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
-    model.to(device).eval()
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    model.to(device, memory_format=layout).eval()
     start = 0
     try:
         for x in BatchLoader(dataset, batch_size, shuffle=False, transforms=transforms, device=device):
-            with torch.no_grad(): recon = model(x)[0].float()  # (B,1,H,W) -> (B,1,H,W)
+            with torch.no_grad(), torch.autocast(device.type, dtype=amp or torch.bfloat16, enabled=amp is not None):
+                recon = model(x.contiguous(memory_format=layout))[0].float()  # (B,1,H,W) -> (B,1,H,W)
             yield torch.arange(start, start + len(x)), x, recon
             start += len(x)
     finally: model.train(was_training)
@@ -102,11 +108,13 @@ def evaluate_split(model:torch.nn.Module, # a VQVAE; forward(x) returns (reconst
                    device=None, # torch device (None: the model's device; the model is moved there)
                    transforms=None, # optional batch transforms (`hipvq.augment.build_transforms` of the config's val_test_transforms)
                    on_batch=None, # called as on_batch(indices, originals, reconstructions, metrics) after each batch
+                   amp=None, # autocast dtype of the forward passes (None: float32, as the test evaluation runs)
+                   channels_last:bool=False, # channels-last memory format for the forward passes
                   ) -> SplitResults:
     "Per-image loss, SSIM, PSNR and per-image-range SSIM of `model` on every image of `dataset`, batched on `device`."
     if len(dataset) == 0: raise ValueError('evaluate_split: the data set is empty; expected at least one slice')
     parts = {k: [] for k in METRICS}
-    for indices, x, recon in iter_reconstructions(model, dataset, batch_size, device, transforms):
+    for indices, x, recon in iter_reconstructions(model, dataset, batch_size, device, transforms, amp, channels_last):
         metrics = image_metrics(x, recon)
         for k, v in metrics.items(): parts[k].append(v.detach())
         if on_batch is not None: on_batch(indices, x, recon, metrics)
@@ -300,8 +308,8 @@ def evaluate_run(run_dir, # a run directory written by hipvq.train.fit
                          f'evaluate a checkpoint written by hipvq train')
     dataset = build_dataset(config, 'test')
     transforms = build_transforms(config['val_test_transforms'])
-    results = evaluate_split(model, dataset, batch_size or config['batch_size'],
-                             device or evaluation_device(config['device']), transforms)
+    results = evaluate_split(model, dataset, batch_size or config['batch_size'], device or evaluation_device(config['device']),
+                             transforms, channels_last=config.get('channels_last', False))   # float32: the reported figures
     files = write_reports(results, model, dataset, run_dir, transforms)
     summary = results.summary()
     log_line(run_dir/'training.log', summary_line(summary))
@@ -349,22 +357,33 @@ def predict_dataset(config:dict, # a predict config (dataset_dir, num_samples an
                           keys['num_samples']: config['num_samples']}, 'test')
 
 # %% ../nbs/10_evaluate.ipynb #7f9099dd
-def plot_prediction(original, # (1,H,W) or (H,W) in [-1,1]
-                    reconstruction, # the same shape
-                    title:str='', # e.g. 'Loss: 0.0039, SSIM: 0.9366'
-                    figure:Figure|None=None, # a figure this function drew before: only its pixels and title change
-                   ) -> Figure:
+def grey_pixels(image, # (1,H,W) or (H,W) in [-1,1]
+               ) -> np.ndarray:
+    "8-bit grey levels of an image in [-1, 1] (values outside clipped)."
+    a = np.asarray(image, dtype=np.float32).squeeze()
+    return np.rint(np.clip((a + 1) * 127.5, 0, 255)).astype(np.uint8)
+
+def prediction_picture(original, # (1,H,W) or (H,W) in [-1,1]
+                       reconstruction, # the same shape
+                       title:str='', # e.g. 'Loss: 0.0039, SSIM: 0.9366'
+                       scale:int=2, # each pixel drawn as a scale x scale block
+                      ) -> PIL.Image.Image:
     "Original beside reconstruction, grey over [-1, 1], under `title` (the reference implementation's prediction picture)."
-    images = (np.asarray(original).squeeze(), np.asarray(reconstruction).squeeze())
-    if figure is None:
-        figure = Figure(figsize=(4, 4.4), dpi=100)
-        for ax, image, name in zip(figure.subplots(1, 2), images, ('Original', 'Reconstruction')):
-            ax.imshow(image, cmap='gray', vmin=-1, vmax=1)
-            ax.set_title(name, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
-    else:
-        for ax, image in zip(figure.axes, images): ax.images[0].set_data(image)
-    figure.suptitle(title)
-    return figure
+    a, b = (grey_pixels(x).repeat(scale, 0).repeat(scale, 1) for x in (original, reconstruction))
+    (h, w), gap, head = a.shape, 4, 40
+    canvas = np.full((head + h, 2 * w + gap), 255, np.uint8)
+    canvas[head:, :w], canvas[head:, w + gap:] = a, b
+    picture = PIL.Image.fromarray(canvas)
+    draw, font = ImageDraw.Draw(picture), ImageFont.load_default(size=13)
+    draw.text((canvas.shape[1] / 2, 3), title, fill=0, font=font, anchor='ma')
+    for x, name in ((w / 2, 'Original'), (w + gap + w / 2, 'Reconstruction')): draw.text((x, 22), name, fill=0, font=font, anchor='ma')
+    return picture
+
+def save_picture(picture:PIL.Image.Image, # e.g. a `prediction_picture`
+                 path, # destination .png
+                ) -> Path:
+    "Save `picture` as a PNG atomically, with zlib's fastest compression (a few percent larger, several times faster)."
+    return atomic_write(path, lambda tmp: picture.save(tmp, format='PNG', compress_level=1))
 
 # %% ../nbs/10_evaluate.ipynb #fd523922
 def prediction_name(file, # the slice's source file (None when there is none)
@@ -385,17 +404,17 @@ def predict(config:dict, # a predict config: hipvq.config.load_config(path, kind
            ) -> Path:
     "Reconstruct every slice in `dataset_dir`; save original | reconstruction per slice (titled with loss and SSIM) and CSVs in `save_dir`, written as a whole."
     folder = OutputFolder(config['save_dir'], force)           # refused before any work when it exists
-    model, dataset, figure = load_predict_model(config), predict_dataset(config), None
+    model, dataset = load_predict_model(config), predict_dataset(config)
     with folder as save_dir:
         def save_pictures(indices, originals, reconstructions, metrics):
-            nonlocal figure
+            originals, reconstructions = originals.cpu(), reconstructions.cpu()
             for j, i in enumerate(indices.tolist()):
                 title = f"Loss: {float(metrics['loss'][j]):.4f}, SSIM: {float(metrics['ssim'][j]):.4f}"
-                figure = plot_prediction(originals[j].cpu(), reconstructions[j].cpu(), title, figure)
-                save_figure(figure, save_dir/f'{prediction_name(dataset.files[i], i)}.png')
-        results = evaluate_split(model, dataset, batch_size or config['batch_size'],
-                                 device or evaluation_device(config['device']),
-                                 build_transforms(config['transforms']), on_batch=save_pictures)
+                save_picture(prediction_picture(originals[j], reconstructions[j], title),
+                             save_dir/f'{prediction_name(dataset.files[i], i)}.png')
+        device = device or evaluation_device(config['device'])
+        results = evaluate_split(model, dataset, batch_size or config['batch_size'], device, build_transforms(config['transforms']),
+                                 on_batch=save_pictures, amp=resolve_amp(config['amp'], device), channels_last=config['channels_last'])
         write_csv(per_image_rows(results), save_dir/'predictions.csv', digits=6)
         write_csv(per_case_rows(results), save_dir/'predictions_per_case.csv', digits=6)
     return folder.out

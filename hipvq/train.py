@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from .augment import build_transforms
-from .config import SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_device, save_config, split_dir
+from .config import SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_compile, resolve_device, save_config, split_dir
 from .data import BatchLoader, HipMRISlices
 from .distributed import RankShard, barrier, broadcast_object, dist_info, distribute, process_group
 from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, LogCB, MetricsCB, MixedPrecisionCB,
@@ -25,7 +25,7 @@ from .runs import (CHECKPOINT_FORMAT, log_line, one_line, plot_metrics, plot_rec
 # %% auto #0
 __all__ = ['METRIC_COLUMNS', 'build_dataset', 'reconstruction_loss', 'ReconstructionCB', 'CodebookCB', 'ImagesCB',
            'epoch_message', 'make_scheduler', 'make_loaders', 'make_model', 'wrap_model', 'new_run_dir', 'locked_run',
-           'check_resume', 'make_callbacks', 'fit', 'train_process', 'train_in', 'start_log']
+           'check_resume', 'make_callbacks', 'fit', 'train_process', 'train_in', 'start_log', 'speed_words']
 
 # %% ../nbs/09_train.ipynb #10b8e17b
 def build_dataset(config:dict, # a loaded training config (see `load_config`)
@@ -165,11 +165,14 @@ def make_model(config:dict, # a loaded training config
     model = distribute(model, device, batchnorm=config['distributed']['sync_batchnorm'])
     return model.to(memory_format=torch.channels_last) if config['channels_last'] else model
 
-def wrap_model(model:VQVAE, config:dict, device:str, local_rank:int=0) -> torch.nn.Module:
-    "The model as training calls it: in DistributedDataParallel for several processes, compiled if the config says so."
+def wrap_model(model:VQVAE, config:dict, device:str, local_rank:int=0,
+               steps:int|None=None, # the run's optimisation steps (`compile: auto` compiles only long runs)
+              ) -> tuple[torch.nn.Module, str]:
+    "The model as training calls it (in DistributedDataParallel for several processes, compiled where `resolve_compile` says), and that decision in words."
     if dist_info()[1] > 1:
         model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank] if device.startswith('cuda') else None)
-    return torch.compile(model) if config['compile'] else model
+    on, why = resolve_compile(config['compile'], device, resolve_amp(config['amp'], device), steps)
+    return (torch.compile(model) if on else model), f"compile {'on' if on else 'off'} ({why})"
 
 # %% ../nbs/09_train.ipynb #c777d9c0
 def new_run_dir(config:dict, # a loaded training config: logs_root, log_dir_name
@@ -276,12 +279,14 @@ def train_in(run_dir:Path, config:dict, checkpoint:dict|None, resume, device:str
     optimizer = torch.optim.Adam(model.parameters(), lr=config['learning_rate'], weight_decay=config['weight_decay'])
     scheduler = make_scheduler(optimizer, config, len(train_loader))
     callbacks = make_callbacks(config, run_dir, device, scheduler, checkpoint, rank, world, model.quantizer.collectives.all_reduce_)
-    learn = Learner(wrap_model(model, config, device, local_rank), train_loader, val_loader, optimizer, callbacks)
+    wrapped, compiled = wrap_model(model, config, device, local_rank, steps=config['num_epochs']*len(train_loader))
+    learn = Learner(wrapped, train_loader, val_loader, optimizer, callbacks)
     start_epoch = resume_learner(learn, checkpoint, run_dir/'latest_model.pth' if checkpoint and Path(resume).is_dir() else resume)
     if checkpoint is not None and rank == 0:
         done = position_words(start_epoch, checkpoint.get('batches_done', 0), len(train_loader))
         log_line(run_dir/'training.log', f'Resumed from {done} ({resume})')
     elif rank == 0: start_log(config, run_dir, model, train_loader, val_loader, device, world)
+    if rank == 0: log_line(run_dir/'training.log', speed_words(config, device, compiled))
     learn.fit(config['num_epochs'], start_epoch=start_epoch, validate_every=config['log_frequency'], cbs=cbs)
     return run_dir
 
@@ -294,3 +299,10 @@ def start_log(config, run_dir, model, train_loader, val_loader, device, world):
     log_line(run_dir/'training.log', f'Run {run_dir}: {len(train_loader.dataset)} train / {len(val)} validation slices, '
              f'{n_params:,} parameters, device {device}, {world} process(es), batch {config["batch_size"]}, '
              f'amp {resolve_amp(config["amp"], device) or "float32"}')
+
+def speed_words(config:dict, device:str, compiled:str) -> str:
+    "The log line of the run's speed settings: autocast, memory format, compilation (and why), threads."
+    amp = resolve_amp(config['amp'], device)
+    layout = 'channels_last' if config['channels_last'] else 'contiguous memory format'
+    return (f"Speed settings: amp {str(amp).removeprefix('torch.') if amp else 'float32'}, {layout}, {compiled}, "
+            f'{torch.get_num_threads()} CPU thread(s)')
