@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_config.ipynb #94bc8af4
 from __future__ import annotations
-import copy, json, os, re, shutil, subprocess, sys
+import copy, ctypes, json, os, platform, re, shutil, subprocess, sys
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,12 +20,13 @@ from .runs import atomic_write_text
 
 # %% auto #0
 __all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRAIN_KEYS', 'PREDICT_KEYS', 'SAMPLING_KEYS',
-           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'COMPILE_CHECK', 'COMPILE_MIN_STEPS', 'SPLIT_FOLDERS',
-           'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml', 'Key', 'yaml_word', 'describe_keys',
-           'parse_override', 'apply_overrides', 'resolve_device', 'cpu_has_native_bf16', 'resolve_amp',
-           'compile_cache_file', 'cpp_compiler', 'compile_works', 'resolve_compile', 'check_model_parameters',
-           'split_dir', 'fill_defaults', 'check_image_shape', 'check_transforms', 'check_path', 'check_device',
-           'check_inside', 'check_amp', 'check_train_config', 'check_predict_config', 'load_config', 'save_config']
+           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'COMPILE_CHECK', 'COMPILE_MIN_STEPS', 'M_TRIM_THRESHOLD',
+           'M_MMAP_MAX', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml', 'Key', 'yaml_word',
+           'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device', 'cpu_has_native_bf16', 'resolve_amp',
+           'compile_cache_file', 'cpp_compiler', 'compile_works', 'resolve_compile', 'keep_freed_memory',
+           'reuse_memory', 'check_model_parameters', 'split_dir', 'fill_defaults', 'check_image_shape',
+           'check_transforms', 'check_path', 'check_device', 'check_inside', 'check_amp', 'check_train_config',
+           'check_predict_config', 'load_config', 'save_config']
 
 # %% ../nbs/05_config.ipynb #d5aee57f
 class ConfigError(ValueError):
@@ -188,6 +189,8 @@ TRAIN_KEYS = {
     'compile':       Key('auto', 'choice', 'torch.compile the training model: auto (where measured faster and it works here: '
                          'see resolve_compile), true or false', choices=('auto', True, False)),
     'channels_last': Key(True, 'bool', 'channels-last memory format (faster convolutions on GPUs and on this CPU: see the training benchmark)'),
+    'reuse_memory':  Key(True, 'bool', "keep freed memory in the process for the next step instead of returning it to the OS "
+                         "(glibc's malloc; see keep_freed_memory and the training benchmark)"),
     'resume':        Key(None, 'path', 'run directory (or checkpoint) of an interrupted run to continue', optional=True),
     'progress':      Key(True, 'bool', 'show tqdm progress bars'),
     'distributed':   Key({}, 'dict', 'settings used under torchrun --nproc_per_node N', keys=DISTRIBUTED_KEYS),
@@ -206,6 +209,7 @@ PREDICT_KEYS = {
                            "else float32), 'bf16', 'off' (the saved loss and SSIM then differ from float32's by bf16's rounding: "
                            "benchmarks/predict)", choices=('auto', 'bf16', 'off')),
     'channels_last':   Key(True, 'bool', 'channels-last memory format for the forward passes'),
+    'reuse_memory':    Key(True, 'bool', 'keep freed memory in the process for the next pass (see keep_freed_memory)'),
 }
 
 # %% ../nbs/05_config.ipynb #95ea0e7e
@@ -236,6 +240,10 @@ PRIOR_KEYS = {
     'label_dropout': Key(0.1, 'float', 'fraction of training maps shown with the null class (for guidance)', low=0),
     'seed':          Key(0, 'int', 'seed of the masks, the shuffling and the initial weights', low=0),
     'device':        COMMON_KEYS['device'],
+    'amp':           Key('auto', 'choice', "autocast of the prior's steps: 'auto' (bf16 where a training run's auto picks it, "
+                         "else float32), 'bf16', 'off'", choices=('auto', 'bf16', 'off')),
+    'channels_last': Key(True, 'bool', "the prior's weights in channels-last memory format"),
+    'reuse_memory':  TRAIN_KEYS['reuse_memory'],
     'progress':      Key(True, 'bool', 'show tqdm progress bars'),
     'quality_classifier': Key(True, 'bool', "after training, also train the sample-quality report's position classifier (about "
                               'a minute; otherwise the first hipvq sample with a report trains it)'),
@@ -368,6 +376,23 @@ def resolve_compile(setting, # the config's `compile`: 'auto', True or False
         return False, f'{steps} training steps are fewer than the {COMPILE_MIN_STEPS} that pay for compiling'
     works, why = compile_works(kind)
     return (True, f'torch.compile works on {kind} here') if works else (False, f'torch.compile does not work here: {why}')
+
+# %% ../nbs/05_config.ipynb #rm000002
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4        # glibc's mallopt parameters (malloc.h)
+
+@cache
+def keep_freed_memory() -> tuple[bool, str]: # (kept, in words)
+    "Ask glibc's malloc (once per process) to serve large blocks from its heap and keep freed memory for reuse."
+    if platform.libc_ver()[0] != 'glibc': return False, 'freed memory returned to the OS (not glibc: malloc left as it is)'
+    mallopt = ctypes.CDLL(None).mallopt
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    if mallopt(M_MMAP_MAX, 0) != 1 or mallopt(M_TRIM_THRESHOLD, 2**31 - 1) != 1:
+        return False, 'freed memory returned to the OS (glibc refused mallopt)'
+    return True, 'freed memory kept for reuse (glibc malloc)'
+
+def reuse_memory(setting:bool) -> str:
+    "A config's `reuse_memory` applied to this process; the log's words for it."
+    return keep_freed_memory()[1] if setting else 'freed memory returned to the OS (reuse_memory: false)'
 
 # %% ../nbs/05_config.ipynb #8c015150
 def check_model_parameters(params, # the config's model_parameters (None: all defaults)
@@ -523,7 +548,9 @@ def load_config(path, # a YAML file, or an already loaded dict (validated again)
     if not isinstance(raw, dict): raise ConfigError(source, None, f'expected a mapping of keys to values, got {describe_value(raw)}')
     config = fill_defaults(apply_overrides(raw, overrides, source), SCHEMAS[kind], source)
     check_device(config, source)
-    if kind == 'prior': return config       # its model parameters are checked where the prior is built
+    if kind == 'prior':                     # its model parameters are checked where the prior is built
+        check_amp(config, resolve_device(config['device']), source)
+        return config
     check_image_shape(config, source)
     (check_train_config if kind == 'train' else check_predict_config)(config, source)
     return config

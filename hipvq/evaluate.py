@@ -16,7 +16,7 @@ import PIL.Image
 from PIL import ImageDraw, ImageFont
 
 from .augment import build_transforms
-from .config import SPLIT_KEYS, ConfigError, resolve_amp, resolve_device
+from .config import SPLIT_KEYS, ConfigError, resolve_amp, resolve_device, reuse_memory
 from .data import BatchLoader
 from .metrics import mse, psnr, ssim, ssim_per_image_range
 from .model import VQVAE
@@ -404,6 +404,7 @@ def predict(config:dict, # a predict config: hipvq.config.load_config(path, kind
            ) -> Path:
     "Reconstruct every slice in `dataset_dir`; save original | reconstruction per slice (titled with loss and SSIM) and CSVs in `save_dir`, written as a whole."
     folder = OutputFolder(config['save_dir'], force)           # refused before any work when it exists
+    reuse_memory(config['reuse_memory'])
     model, dataset = load_predict_model(config), predict_dataset(config)
     with folder as save_dir:
         def save_pictures(indices, originals, reconstructions, metrics):

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .config import SPLIT_KEYS, ConfigError, load_config, resolve_device, save_config, split_dir
+from .config import (SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_device, reuse_memory, save_config,
+                          split_dir)
 from .data import list_slices, read_slice
 from .evaluate import check_run, resolve_checkpoint
 from .learner import TimeBudgetCB
@@ -21,7 +22,7 @@ from .prior import PRIOR_FORMAT, encode_dataset, fit_prior, load_prior, sample_c
 from .quality import PositionClassifier, feature_sets, quality_row, train_position_classifier, write_report
 from .runs import (OutputFolder, atomic_save, atomic_write_text, load_model, log_line, one_line, read_checkpoint, run_lock,
                         save_figure)
-from .train import build_dataset
+from .train import build_dataset, speed_words
 
 # %% auto #0
 __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'REPORT_CACHE_FORMAT', 'REPORT_CACHE',
@@ -156,6 +157,7 @@ def fit_level(folder:Path, config:dict, data:dict, level:str, resume:bool, devic
               context=context, val_context=val_context, epochs=epochs, batch_size=config['batch_size'],
               lr=config['learning_rate'], weight_decay=config['weight_decay'], device=device, seed=config['seed'],
               run_dir=folder, config=config, checkpoint=checkpoint, progress=config['progress'],
+              amp=resolve_amp(config['amp'], str(device)), channels_last=config['channels_last'],
               cbs=[*([TimeBudgetCB(seconds)] if seconds is not None else []), *cbs])
 
 # %% ../nbs/14_generate.ipynb #e0a04127
@@ -171,11 +173,12 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
     run = check_run(run_dir)
     with run_lock(run/'prior'):                       # one `hipvq prior` at a time on a run; the lock dies with its holder
         config = start_prior(run, config, overrides, resume, force)
-        device = resolve_device(config['device'])
+        device, memory = resolve_device(config['device']), reuse_memory(config['reuse_memory'])
         torch.manual_seed(config['seed'])
         data = run_code_maps(run, config, device)
         folder = run/'prior'
         save_config(config, folder/'prior_config.yaml')
+        log_line(folder/'prior.log', speed_words(config, str(device), memory=memory))
         budget, start = config['time_budget_minutes'] and 60 * config['time_budget_minutes'], time.perf_counter()
         if data['top_codes'] is not None: fit_level(folder/'top', config, data, 'top', resume, device, cbs, budget and TOP_SHARE * budget)
         fit_level(folder, config, data, 'bottom', resume, device, cbs, budget and budget - (time.perf_counter() - start))

@@ -141,7 +141,7 @@ class MaskedCodeCB(Callback):
             labels = labels.masked_fill(drop, prior.nb_classes)
         learn.preds = learn.model(codes.masked_fill(learn.mask, prior.mask_index), labels, *context)
     def get_loss(self, learn):
-        logits, target = learn.preds.permute(0, 2, 3, 1)[learn.mask], learn.batch[0][learn.mask]   # (masked, K), (masked,)
+        logits, target = learn.preds.permute(0, 2, 3, 1)[learn.mask].float(), learn.batch[0][learn.mask]   # (masked, K), (masked,)
         learn.loss = F.cross_entropy(logits, target)
         loss = learn.loss.detach()
         learn.parts = {'loss': loss, 'bits': loss / math.log(2), 'accuracy': (logits.argmax(-1) == target).float().mean()}

@@ -11,8 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .learner import (Callback, CheckpointCB, DeviceCB, Learner, LogCB, MetricsCB, OptimizerCB, ProgressCB,
-                           SchedulerCB, resume_learner)
+from .learner import (Callback, CheckpointCB, DeviceCB, Learner, LogCB, MetricsCB, MixedPrecisionCB, OptimizerCB,
+                           ProgressCB, SchedulerCB, resume_learner)
 from .metrics import ssim
 from .runs import atomic_save, one_line, read_checkpoint, unwrap
 
@@ -148,7 +148,7 @@ class NextCodeCB(Callback):
         codes, labels = learn.batch
         learn.preds = learn.model(codes, labels)
     def get_loss(self, learn):
-        learn.loss = F.cross_entropy(learn.preds, learn.batch[0])
+        learn.loss = F.cross_entropy(learn.preds.float(), learn.batch[0])
         learn.parts = {'loss': learn.loss.detach(), 'bits': learn.loss.detach() / math.log(2)}
 
 # %% ../nbs/11_prior.ipynb #bb224d5f
@@ -193,16 +193,20 @@ def fit_prior(prior:nn.Module, # the model to train (in place): a `CodePrior` or
               config:dict|None=None, # with run_dir: checkpoints holding this config
               checkpoint:dict|None=None, # a prior_latest.pth to continue from
               cbs=(), # extra callbacks for this fit (a time budget, ...)
+              amp:torch.dtype|None=None, # autocast dtype of the steps (None: float32)
+              channels_last:bool=False, # the prior's weights in channels-last memory format
              ) -> list[dict]:
     "Train `prior` with the `Learner`; return per-epoch metrics (train_bits, val_bits, seconds, ...)."
     if codes.max() >= prior.nb_entries or codes.min() < 0:
         raise ValueError(f'codes range {codes.min()}..{codes.max()} does not fit a prior of {prior.nb_entries} entries')
     prior.to(device)
+    if channels_last: prior.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(prior.parameters(), lr=lr, weight_decay=weight_decay)
     train = CodeMaps(codes, labels, batch_size, shuffle=True, seed=seed, context=context)
     val = CodeMaps(val_codes, val_labels, batch_size, context=val_context) if val_codes is not None else None
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs*len(train), pct_start=0.2)
-    callbacks = [DeviceCB(device), task or NextCodeCB(), OptimizerCB(), SchedulerCB(schedule), MetricsCB()]
+    step = MixedPrecisionCB(amp, torch.device(device).type) if amp else OptimizerCB()
+    callbacks = [DeviceCB(device), task or NextCodeCB(), step, SchedulerCB(schedule), MetricsCB()]
     if run_dir is not None:
         best = checkpoint['best_val_loss'] if checkpoint else math.inf
         callbacks += prior_callbacks(Path(run_dir), config, epochs, best, verbose, progress)

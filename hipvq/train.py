@@ -12,7 +12,8 @@ from pathlib import Path
 import torch
 
 from .augment import build_transforms
-from .config import SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_compile, resolve_device, save_config, split_dir
+from .config import (SPLIT_KEYS, ConfigError, load_config, resolve_amp, resolve_compile, resolve_device, reuse_memory,
+                          save_config, split_dir)
 from .data import BatchLoader, HipMRISlices
 from .distributed import RankShard, barrier, broadcast_object, dist_info, distribute, process_group
 from .learner import (Callback, CheckpointCB, DeviceCB, GradClipCB, Learner, LogCB, MetricsCB, MixedPrecisionCB,
@@ -274,6 +275,7 @@ def train_process(config:dict, checkpoint:dict|None, resume, cbs=()) -> Path:
 def train_in(run_dir:Path, config:dict, checkpoint:dict|None, resume, device:str, cbs=()) -> Path:
     "`train_process` once the run directory is locked."
     rank, world, local_rank = dist_info()
+    memory = reuse_memory(config['reuse_memory'])          # before the first large allocation
     train_loader, val_loader = make_loaders(config, device, rank, world)
     model = make_model(config, device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config['learning_rate'], weight_decay=config['weight_decay'])
@@ -286,7 +288,7 @@ def train_in(run_dir:Path, config:dict, checkpoint:dict|None, resume, device:str
         done = position_words(start_epoch, checkpoint.get('batches_done', 0), len(train_loader))
         log_line(run_dir/'training.log', f'Resumed from {done} ({resume})')
     elif rank == 0: start_log(config, run_dir, model, train_loader, val_loader, device, world)
-    if rank == 0: log_line(run_dir/'training.log', speed_words(config, device, compiled))
+    if rank == 0: log_line(run_dir/'training.log', speed_words(config, device, compiled, memory))
     learn.fit(config['num_epochs'], start_epoch=start_epoch, validate_every=config['log_frequency'], cbs=cbs)
     return run_dir
 
@@ -297,12 +299,14 @@ def start_log(config, run_dir, model, train_loader, val_loader, device, world):
     n_params = sum(p.numel() for p in model.parameters())
     val = val_loader.dataset.dataset if isinstance(val_loader.dataset, RankShard) else val_loader.dataset
     log_line(run_dir/'training.log', f'Run {run_dir}: {len(train_loader.dataset)} train / {len(val)} validation slices, '
-             f'{n_params:,} parameters, device {device}, {world} process(es), batch {config["batch_size"]}, '
-             f'amp {resolve_amp(config["amp"], device) or "float32"}')
+             f'{n_params:,} parameters, device {device}, {world} process(es), batch {config["batch_size"]}')
 
-def speed_words(config:dict, device:str, compiled:str) -> str:
-    "The log line of the run's speed settings: autocast, memory format, compilation (and why), threads."
+def speed_words(config:dict, device:str, # a training (or prior) config with amp and channels_last; the device
+                compiled:str='', memory:str='', # `wrap_model`'s and `reuse_memory`'s words (empty: not said)
+               ) -> str:
+    "The log line of a run's speed settings: autocast, memory format, compilation (and why), freed memory, threads."
     amp = resolve_amp(config['amp'], device)
-    layout = 'channels_last' if config['channels_last'] else 'contiguous memory format'
-    return (f"Speed settings: amp {str(amp).removeprefix('torch.') if amp else 'float32'}, {layout}, {compiled}, "
-            f'{torch.get_num_threads()} CPU thread(s)')
+    words = [f"amp {str(amp).removeprefix('torch.') if amp else 'float32'}",
+             'channels_last' if config['channels_last'] else 'contiguous memory format', compiled, memory,
+             f'{torch.get_num_threads()} CPU thread(s)']
+    return 'Speed settings: ' + ', '.join(w for w in words if w)
