@@ -309,12 +309,13 @@ def sample_labels(n:int, nb_bins:int, position:int|None=None) -> torch.Tensor:
 def draw_slices(vqvae, prior:MaskedCodePrior, labels:torch.Tensor, # the models; (n,) position bins
                 sampling:dict, seed:int=0, batch_size:int=32, # `decode_masked`'s settings
                 top_prior:MaskedCodePrior|None=None, # a VQ-VAE-2's top prior: its codes are drawn first
+                top_sampling:dict|None=None, # the top prior's settings when they differ (None: `sampling`)
                ) -> torch.Tensor:
     "New slices (n,1,H,W) in [-1,1]: code maps drawn by the prior(s), decoded by the VQ-VAE."
-    out = []
+    out, top_sampling = [], sampling if top_sampling is None else top_sampling
     for i, part in enumerate(labels.split(batch_size)):
         condition = part if prior.nb_classes else None
-        top = None if top_prior is None else decode_masked(top_prior, len(part), condition, seed=seed + i, **sampling)
+        top = None if top_prior is None else decode_masked(top_prior, len(part), condition, seed=seed + i, **top_sampling)
         out.append(decode_in_batches(vqvae, decode_masked(prior, len(part), condition, seed=seed + i, context=top, **sampling), top))
     return torch.cat(out)
 
