@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from .metrics import ssim
@@ -276,20 +277,26 @@ def plot_reconstructions(originals:torch.Tensor, # (B,1,H,W) in [-1,1]
                          recons:torch.Tensor, # (B,1,H,W) their reconstructions
                          title:str='', # the figure's title
                          path=None, # write the PNG here (atomically)
+                         dpi:int=80, # pixels per inch: the slices are shown one figure pixel per image pixel
                         ) -> Figure:
-    "Originals (top), reconstructions with their SSIM (middle) and absolute error (bottom)."
+    "Originals (top), reconstructions with their SSIM (middle) and absolute error (bottom), at the slices' own pixels."
     originals, recons = originals.float().cpu(), recons.float().cpu()
     scores = ssim(recons, originals).tolist()
-    n = len(originals)
-    fig = Figure(figsize=(1.6*n + .4, 9.5), dpi=80)
-    axes = fig.subplots(3, n, squeeze=False)
-    for i in range(n):
-        axes[0, i].imshow(originals[i, 0], cmap='gray', vmin=-1, vmax=1); axes[0, i].set_title('original', fontsize=8)
-        axes[1, i].imshow(recons[i, 0], cmap='gray', vmin=-1, vmax=1); axes[1, i].set_title(f'SSIM {scores[i]:.3f}', fontsize=8)
-        axes[2, i].imshow((recons[i, 0] - originals[i, 0]).abs(), cmap='magma', vmin=0, vmax=0.5)
-        axes[2, i].set_title('|error|', fontsize=8)
-    for ax in axes.flat: ax.axis('off')
-    fig.suptitle(title)
-    fig.tight_layout()
+    n, (h, w), band, gap = len(originals), originals.shape[-2:], 14, 4     # band: a label's strip above each row
+    grey = lambda x: ((x.numpy() + 1) / 2).clip(0, 1)[..., None].repeat(3, -1)
+    errors = colormaps['magma']((((recons - originals).abs()) / 0.5).clamp(0, 1).numpy())[..., :3]
+    rows = [([grey(x[0]) for x in originals], ['original'] * n), ([grey(x[0]) for x in recons], [f'SSIM {s:.3f}' for s in scores]),
+            (list(errors[:, 0]), ['|error|'] * n)]
+    height, width, top = 3 * (h + band), n * (w + gap) - gap, (24 if title else 0)
+    mosaic = np.ones((height, width, 3))                                  # one image, drawn once: no axes per slice
+    fig = Figure(figsize=(width / dpi, (height + top) / dpi), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, height / (height + top)))
+    for r, (tiles, labels) in enumerate(rows):
+        for i, (tile, label) in enumerate(zip(tiles, labels)):
+            y, x = r * (h + band) + band, i * (w + gap)
+            mosaic[y:y + h, x:x + w] = tile
+            ax.text(x + w / 2, y - 2, label, ha='center', va='bottom', fontsize=8)
+    ax.imshow(mosaic, interpolation='nearest'); ax.axis('off')
+    if title: fig.suptitle(title, y=1 - 4 / (height + top), va='top')
     if path is not None: save_figure(fig, path)
     return fig
