@@ -371,7 +371,7 @@ def resolve_compile(setting, # the config's `compile`: 'auto', True or False
     if setting != 'auto': return bool(setting), f'compile: {str(bool(setting)).lower()} in the config'
     kind = device.split(':')[0]
     if kind not in ('cpu', 'cuda'): return False, f'not measured on {kind}'
-    if kind == 'cpu' and amp is not None: return False, 'bf16 autocast on a CPU is faster eager than compiled (training benchmark)'
+    if kind == 'cpu' and amp is not None: return False, 'compiling gained nothing under bf16 autocast on a CPU (training benchmark)'
     if steps is not None and steps < COMPILE_MIN_STEPS:
         return False, f'{steps} training steps are fewer than the {COMPILE_MIN_STEPS} that pay for compiling'
     works, why = compile_works(kind)
