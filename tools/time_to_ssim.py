@@ -95,7 +95,7 @@ def hipvq_demo(state_dir, phantom) -> list[dict]:
         def before_fit(self, learn): self.cpu, self.wall = time.process_time(), time.perf_counter()
         def after_epoch(self, learn):
             h = learn.history[-1]
-            rows.append(dict(epoch=h['epoch'], steps=h['epoch'] * len(learn.loader), cpu_seconds=time.process_time() - self.cpu,
+            rows.append(dict(epoch=h['epoch'], steps=h['epoch'] * len(learn.train_loader), cpu_seconds=time.process_time() - self.cpu,
                              wall_seconds=time.perf_counter() - self.wall, val_ssim=h['val_ssim']))
     config = load_config(REPO/'configs/demo.yaml', [f'data_root={phantom}', f'logs_root={state_dir}/runs', 'progress=false'])
     run_dir = fit(config, cbs=[CPUClock()])
