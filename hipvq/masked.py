@@ -163,7 +163,8 @@ def draw_codes(probs:torch.Tensor, generator=None) -> torch.Tensor:
 def gumbel(shape, generator, device) -> torch.Tensor:
     "Standard Gumbel noise."
     u = torch.rand(shape, generator=generator, device=device)
-    return -torch.log(-torch.log(u.clamp(1e-20, 1)).clamp(min=1e-20))
+    exponential = -torch.log(u.clamp(min=1e-20))                   # Exp(1), > 0
+    return -torch.log(exponential.clamp(min=1e-20))
 
 # %% ../nbs/12_masked.ipynb #ebe2cb0f
 @torch.no_grad()
