@@ -283,10 +283,9 @@ def plot_reconstructions(originals:torch.Tensor, # (B,1,H,W) in [-1,1]
     originals, recons = originals.float().cpu(), recons.float().cpu()
     scores = ssim(recons, originals).tolist()
     n, (h, w), band, gap = len(originals), originals.shape[-2:], 14, 4     # band: a label's strip above each row
-    grey = lambda x: ((x.numpy() + 1) / 2).clip(0, 1)[..., None].repeat(3, -1)
-    errors = colormaps['magma']((((recons - originals).abs()) / 0.5).clamp(0, 1).numpy())[..., :3]
-    rows = [([grey(x[0]) for x in originals], ['original'] * n), ([grey(x[0]) for x in recons], [f'SSIM {s:.3f}' for s in scores]),
-            (list(errors[:, 0]), ['|error|'] * n)]
+    grey = lambda x: ((x[:, 0].numpy() + 1) / 2).clip(0, 1)[..., None].repeat(3, -1)                 # (n,h,w,3)
+    errors = colormaps['magma'](((recons - originals)[:, 0].abs() / 0.5).clamp(0, 1).numpy())[..., :3]
+    rows = [(grey(originals), ['original'] * n), (grey(recons), [f'SSIM {s:.3f}' for s in scores]), (errors, ['|error|'] * n)]
     height, width, top = 3 * (h + band), n * (w + gap) - gap, (24 if title else 0)
     mosaic = np.ones((height, width, 3))                                  # one image, drawn once: no axes per slice
     fig = Figure(figsize=(width / dpi, (height + top) / dpi), dpi=dpi)
