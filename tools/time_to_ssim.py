@@ -21,18 +21,13 @@ import argparse, json, sys, time
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO/'tools'))
-from training_step import WAYS, Setup            # noqa: E402
+from training_step import Setup                   # noqa: E402
 
 TARGET = 0.90
-
-
-def read_trace(state_dir) -> list[dict]:
-    "The rows written so far (empty if none)."
-    path = Path(state_dir)/'trace.json'
-    return json.loads(path.read_text())['epochs'] if path.is_file() else []
 
 
 def write_trace(state_dir, way:str, rows:list[dict], **extra):
@@ -47,20 +42,19 @@ def reference(state_dir, phantom, cap_cpu_hours:float, epochs:int|None) -> list[
     state_dir = Path(state_dir); state_dir.mkdir(parents=True, exist_ok=True)
     setup = Setup(phantom)
     example = setup.example
-    model, _ = setup.make_way(WAYS['reference pipeline'], example['batch_size'])       # seeded model and the way's loader
+    model = setup.seeded_model()                     # the step table's starting weights; this loop needs whole epochs
     opt = torch.optim.Adam(model.parameters(), example['learning_rate'], weight_decay=example['weight_decay'])
     train = torch.utils.data.DataLoader(setup.reference_data, batch_size=example['batch_size'], shuffle=True)
     val = torch.utils.data.DataLoader(setup.ref.ReferenceSlices(setup.phantom/'keras_slices_validate',
                                                                 setup.ref.compose(example['val_test_transforms'])),
                                       batch_size=example['batch_size'])
-    rows, steps = read_trace(state_dir), 0
+    rows = []
     if (state_dir/'state.pt').is_file():
         state = torch.load(state_dir/'state.pt', weights_only=False)
         model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); set_rng_state(state['rng'])
-        rows = state['trace']; steps = rows[-1]['steps']
+        rows = state['trace']
         print(f'resumed after epoch {rows[-1]["epoch"]} ({rows[-1]["cpu_seconds"]:.0f} CPU s, val SSIM {rows[-1]["val_ssim"]:.4f})', flush=True)
-    import torch.nn.functional as F
-    done = 0
+    done, steps = 0, (rows[-1]['steps'] if rows else 0)
     while not (rows and rows[-1]['val_ssim'] >= TARGET):
         if rows and rows[-1]['cpu_seconds'] >= cap_cpu_hours * 3600: break
         if epochs is not None and done >= epochs: break

@@ -48,17 +48,21 @@ class Setup:
         self.augment = build_transforms(self.example['train_transforms'])
         self.reference_data = self.ref.ReferenceSlices(self.phantom/'keras_slices_train', self.ref.compose(self.example['train_transforms']))
 
+    def seeded_model(self):
+        "The example config's VQVAE, initialised from seed 0 (every way starts from the same weights)."
+        from hipvq.model import VQVAE
+        torch.manual_seed(0)
+        return VQVAE(**self.example['model_parameters'])
+
     def make_way(self, way:dict, batch_size:int):
         "Model and a step function (returning loss and mean SSIM) for one way."
         from hipvq.data import BatchLoader
         from hipvq.metrics import ssim
-        from hipvq.model import VQVAE
         from hipvq.train import reconstruction_loss
-        torch.manual_seed(0)
         example, amp = self.example, (self.amp if way['amp'] == 'auto' else way['amp'])
         compiled = self.compile if way['compile'] == 'auto' else way['compile']
         fmt = torch.channels_last if way['channels_last'] else torch.contiguous_format
-        model = VQVAE(**example['model_parameters']).to(memory_format=fmt)
+        model = self.seeded_model().to(memory_format=fmt)
         opt = torch.optim.Adam(model.parameters(), example['learning_rate'], weight_decay=example['weight_decay'])
         run = torch.compile(model) if compiled else model
         if way['reference']:
