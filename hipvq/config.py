@@ -20,13 +20,13 @@ from .runs import atomic_write_text
 
 # %% auto #0
 __all__ = ['FLOAT_PATTERN', 'LOSS_KEYS', 'DISTRIBUTED_KEYS', 'COMMON_KEYS', 'TRAIN_KEYS', 'PREDICT_KEYS', 'SAMPLING_KEYS',
-           'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'COMPILE_CHECK', 'COMPILE_MIN_STEPS', 'M_TRIM_THRESHOLD',
-           'M_MMAP_MAX', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml', 'Key', 'yaml_word',
-           'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device', 'cpu_has_native_bf16', 'resolve_amp',
-           'compile_cache_file', 'cpp_compiler', 'compile_works', 'resolve_compile', 'keep_freed_memory',
-           'reuse_memory', 'check_model_parameters', 'split_dir', 'fill_defaults', 'check_image_shape',
-           'check_transforms', 'check_path', 'check_device', 'check_inside', 'check_amp', 'check_train_config',
-           'check_predict_config', 'load_config', 'save_config']
+           'BOTTOM_SAMPLING_KEYS', 'PRIOR_KEYS', 'SCHEMAS', 'OVERRIDE_PATTERN', 'COMPILE_CHECK', 'COMPILE_MIN_STEPS',
+           'M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'SPLIT_FOLDERS', 'SPLIT_KEYS', 'ConfigError', 'ConfigLoader', 'read_yaml',
+           'Key', 'yaml_word', 'describe_keys', 'parse_override', 'apply_overrides', 'resolve_device',
+           'cpu_has_native_bf16', 'resolve_amp', 'compile_cache_file', 'cpp_compiler', 'compile_works',
+           'resolve_compile', 'keep_freed_memory', 'reuse_memory', 'check_model_parameters', 'split_dir',
+           'fill_defaults', 'check_image_shape', 'check_transforms', 'check_path', 'check_device', 'check_inside',
+           'check_amp', 'check_train_config', 'check_predict_config', 'load_config', 'save_config']
 
 # %% ../nbs/05_config.ipynb #d5aee57f
 class ConfigError(ValueError):
@@ -217,9 +217,11 @@ SAMPLING_KEYS = {
     'steps':       Key(12, 'int', 'decoding passes of the masked-code prior (each fixes the most confident codes)', low=1),
     'temperature': Key(1.0, 'float', 'softmax temperature of the drawn codes (below 1: safer, less varied)', low=0, open_low=True),
     'guidance':    Key(1.0, 'float', 'classifier-free guidance weight of the slice-position condition (0: none; 1 measured '
-                       'best in 14_generate)', low=0),
+                       "best in 14_generate for a one-level prior and a VQ-VAE-2's top prior)", low=0),
     'choice_temperature': Key(4.5, 'float', "scale of the Gumbel noise on the codes' confidence, annealed to 0", low=0),
 }
+BOTTOM_SAMPLING_KEYS = dict(SAMPLING_KEYS, guidance=Key(3.0, 'float', 'classifier-free guidance weight of the slice-position '
+                                                     'condition (3 measured best in 14_generate: 1.88 KID, 3.26 at 1)', low=0))
 PRIOR_KEYS = {
     'checkpoint':    Key('best', 'str', "the VQ-VAE weights whose codes are modelled: 'best', 'latest' or a checkpoint path"),
     'data_root':     Key(None, 'path', "a folder with keras_slices_train/validate to encode instead of the run's own (more "
@@ -247,7 +249,9 @@ PRIOR_KEYS = {
     'progress':      Key(True, 'bool', 'show tqdm progress bars'),
     'quality_classifier': Key(True, 'bool', "after training, also train the sample-quality report's position classifier (about "
                               'a minute; otherwise the first hipvq sample with a report trains it)'),
-    'sampling':      Key({}, 'dict', "hipvq sample's defaults", keys=SAMPLING_KEYS),
+    'sampling':      Key({}, 'dict', "hipvq sample's defaults (a VQ-VAE-2: its top prior's)", keys=SAMPLING_KEYS),
+    'bottom_sampling': Key({}, 'dict', "hipvq sample's defaults for a VQ-VAE-2's bottom prior (the codes drawn given the top "
+                           "ones); hipvq sample's flags set both levels", keys=BOTTOM_SAMPLING_KEYS),
 }
 SCHEMAS = {'train': TRAIN_KEYS, 'predict': PREDICT_KEYS, 'prior': PRIOR_KEYS}
 

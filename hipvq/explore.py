@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from .augment import build_transforms
 from .data import SPLITS, list_slices, parse_slice_name, read_slice, split_dirs
 from .evaluate import check_run, reconstruct, resolve_checkpoint
-from .generate import draw_slices, load_generator, plot_samples_beside_real, prior_data_config, sample_labels, slice_data_config, slice_range, split_images
+from .generate import draw_slices, level_sampling, load_generator, plot_samples_beside_real, prior_data_config, sample_labels, slice_data_config, slice_range, split_images
 from .metrics import code_counts, perplexity, ssim
 from .phantom import LABELS
 from .prior import encode_dataset
@@ -383,7 +383,7 @@ def draw_codes(self:CodebookExplorer, split:str, index:int, code:int) -> Figure:
 
 # %% ../nbs/16_explore.ipynb #37507d2d
 class SampleGenerator(Explorer):
-    "The prior's controls (steps, temperature, guidance, slice position, seed) and a button that samples and shows the grid."
+    "The prior's controls (steps, temperature, guidance (a VQ-VAE-2: each level's), slice position, seed) and a button that samples and shows the grid."
     def __init__(self, run_dir, # a run directory with a trained prior (`hipvq prior`)
                  data_root=None, # where the run's slices are when not where it read them (the real slices shown)
                  n:int=8, # slices per draw
@@ -398,13 +398,22 @@ class SampleGenerator(Explorer):
                              temperature=widgets.FloatSlider(sampling['temperature'], min=0.1, max=2, step=0.05, description='temperature'),
                              guidance=widgets.FloatSlider(sampling['guidance'], min=0, max=4, step=0.1, description='guidance'),
                              position=widgets.Dropdown(options=positions, description='position'), seed=widgets.IntText(0, description='seed'))
+        if self.loaded['top_prior'] is not None:       # a VQ-VAE-2: the bottom prior's guidance apart (05_config's bottom_sampling)
+            self.controls['guidance'].description = 'top guidance'
+            self.controls['bottom_guidance'] = widgets.FloatSlider(config['bottom_sampling']['guidance'], min=0, max=6, step=0.1,
+                                                                   description='bottom guidance')
         super().__init__(self.controls, self.draw_samples, button='Sample')
 
 # %% ../nbs/16_explore.ipynb #b974d218
 @patch
-def draw_samples(self:SampleGenerator, steps:int, temperature:float, guidance:float, position:int|None, seed:int) -> Figure:
+def draw_samples(self:SampleGenerator, steps:int, temperature:float, guidance:float, position:int|None, seed:int,
+                 bottom_guidance:float|None=None, # a VQ-VAE-2's bottom prior's guidance (None: `guidance`)
+                ) -> Figure:
     "New slices from the prior with these settings, above real validation slices at their positions."
     labels = sample_labels(self.n, self.nb_bins, position)
-    sampling = dict(self.loaded['config']['sampling'], steps=steps, temperature=temperature, guidance=guidance)
-    images = draw_slices(self.loaded['vqvae'], self.loaded['prior'], labels, sampling, seed, top_prior=self.loaded['top_prior'])
+    sampling, top_sampling = level_sampling(self.loaded['config'], self.loaded['top_prior'] is not None, steps=steps, temperature=temperature,
+                                            guidance=guidance)
+    if top_sampling is not None and bottom_guidance is not None: sampling['guidance'] = bottom_guidance
+    images = draw_slices(self.loaded['vqvae'], self.loaded['prior'], labels, sampling, seed, top_prior=self.loaded['top_prior'],
+                         top_sampling=top_sampling)
     return plot_samples_beside_real(images, labels, *self.real, max(self.nb_bins, 1), cols=min(self.n, 8), seed=seed)

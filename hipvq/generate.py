@@ -28,9 +28,9 @@ from .train import build_dataset, speed_words
 __all__ = ['CODES_FORMAT', 'MAP_KEYS', 'TOP_SHARE', 'CLASSIFIER_FORMAT', 'REPORT_BINS', 'REPORT_CACHE_FORMAT', 'REPORT_CACHE',
            'MAX_CACHED_ROWS', 'SAMPLE_N', 'slice_data_config', 'prior_data_config', 'file_digest', 'read_cache',
            'encode_split', 'run_code_maps', 'marginal_bits', 'build_prior', 'prior_checkpoint', 'start_prior',
-           'fit_level', 'train_prior', 'finish_prior', 'split_images', 'position_classifier', 'report_sets',
-           'fingerprint', 'quality_rows', 'warm_report', 'load_generator', 'check_fit', 'sample_labels', 'draw_slices',
-           'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
+           'fit_level', 'train_prior', 'level_sampling', 'finish_prior', 'split_images', 'position_classifier',
+           'report_sets', 'fingerprint', 'quality_rows', 'warm_report', 'load_generator', 'check_fit', 'sample_labels',
+           'draw_slices', 'decode_in_batches', 'typical_raw_max', 'slice_range', 'sample_name', 'write_sample_slices',
            'plot_samples_beside_real', 'sample', 'marginal_code_maps', 'reference_ladder']
 
 # %% ../nbs/14_generate.ipynb #4b515f02
@@ -186,15 +186,24 @@ def train_prior(run_dir, # a run directory written by `hipvq train`
     return folder
 
 # %% ../nbs/14_generate.ipynb #a7174402
+def level_sampling(config:dict, # a prior config: its `sampling` and `bottom_sampling`
+                   two_levels:bool, # a VQ-VAE-2's generator (a top prior and a bottom one)
+                   **asked) -> tuple[dict, dict|None]:
+    "`decode_masked` settings of the prior whose codes are decoded (a VQ-VAE-2's bottom one) and of the top prior (None: one level); `asked` values that are not None set both."
+    asked = {k: v for k, v in asked.items() if v is not None}
+    if not two_levels: return dict(config['sampling'], **asked), None
+    return dict(config['bottom_sampling'], **asked), dict(config['sampling'], **asked)
+
 def finish_prior(run:Path, config:dict, data:dict, device):
     "After training: the best prior's bits per code as sampling decodes them, beside the marginal's and uniform; the report's classifier and its cache."
     prior, _ = load_prior(prior_checkpoint(run), device)
-    steps, top = config['sampling']['steps'], data['val_top_codes']
+    top = data['val_top_codes']
+    steps, top_steps = level_sampling(config, top is not None)[0]['steps'], config['sampling']['steps']
     bits = masked_bits_per_code(prior, data['val_codes'], data['val_labels'], steps=steps, context=top)
     if top is not None:
         top_prior, _ = load_prior(prior_checkpoint(run, level='top'), device)
-        log_line(run/'prior'/'prior.log', f"Best top prior: {masked_bits_per_code(top_prior, top, data['val_labels'], steps=steps):.3f} "
-                 f"bits/code on validation decoded in {steps} steps (codes' marginal {marginal_bits(data['top_codes'], top, top_prior.nb_entries):.3f})", echo=True)
+        log_line(run/'prior'/'prior.log', f"Best top prior: {masked_bits_per_code(top_prior, top, data['val_labels'], steps=top_steps):.3f} "
+                 f"bits/code on validation decoded in {top_steps} steps (codes' marginal {marginal_bits(data['top_codes'], top, top_prior.nb_entries):.3f})", echo=True)
     log_line(run/'prior'/'prior.log', f"Best prior: {bits:.3f} bits/code on validation decoded in {steps} steps "
              f"(codes' marginal {marginal_bits(data['codes'], data['val_codes'], prior.nb_entries):.3f}, "
              f"uniform {math.log2(prior.nb_entries):.3f})", echo=True)
@@ -386,13 +395,12 @@ def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
     folder = OutputFolder(out if out is not None else run/'samples', force)
     loaded = load_generator(run, resolve_device(device))
     config, nb_bins = loaded['config'], loaded['config']['nb_bins']
-    asked = dict(steps=steps, temperature=temperature, guidance=guidance)
-    sampling = dict(config['sampling'], **{k: v for k, v in asked.items() if v is not None})
+    sampling, top_sampling = level_sampling(config, loaded['top_prior'] is not None, steps=steps, temperature=temperature, guidance=guidance)
     labels = sample_labels(n, nb_bins, position)
     if report and n < 6:
         print('hipvq sample: no quality report for fewer than 6 samples (PRDC looks at 5 neighbours)', flush=True)
         report = False
-    images = draw_slices(loaded['vqvae'], loaded['prior'], labels, sampling, seed, top_prior=loaded['top_prior'])
+    images = draw_slices(loaded['vqvae'], loaded['prior'], labels, sampling, seed, top_prior=loaded['top_prior'], top_sampling=top_sampling)
     sample_seconds = time.perf_counter() - start
     data_config = prior_data_config(run, loaded['run_config'], config)
     with folder as partial:
@@ -405,9 +413,9 @@ def sample(run_dir, # a run directory with a trained prior (`hipvq prior`)
             rows = quality_rows({'samples': (images, labels if nb_bins == REPORT_BINS else None),
                                  'real validation slices': sets['validate']}, sets, classifier, loaded['vqvae'], run/'prior'/'cache'/REPORT_CACHE)
             write_report(rows, partial)
-        atomic_write_text(partial/'sampling.json', json.dumps(dict(n=n, seed=seed, position=position, **sampling,
+        atomic_write_text(partial/'sampling.json', json.dumps(dict(n=n, seed=seed, position=position, **sampling, **({} if top_sampling is None else dict(top_sampling=top_sampling)),
                           prior=str(loaded['path']), seconds=round(sample_seconds, 2)), indent=1))
-    return dict(out=folder.out, images=images, labels=labels, sampling=sampling, seconds=sample_seconds, report=rows)
+    return dict(out=folder.out, images=images, labels=labels, sampling=sampling, top_sampling=top_sampling, seconds=sample_seconds, report=rows)
 
 # %% ../nbs/14_generate.ipynb #a3f162e3
 def marginal_code_maps(codes:torch.Tensor, # (N,h,w) training code maps
@@ -431,7 +439,8 @@ def reference_ladder(run_dir, # a run directory with a trained prior
     real, bins = sets['validate']
     labels = bins if config['nb_bins'] == REPORT_BINS else sample_labels(len(real), config['nb_bins'])
     reconstructed = torch.cat([vqvae.decode_codes(*vqvae.encode_levels(x.to(device))).clamp(-1, 1).cpu() for x in real.split(32)])
-    drawn = draw_slices(vqvae, prior, labels, dict(config['sampling'], **(sampling or {})), seed, top_prior=loaded['top_prior'])
+    bottom, top = level_sampling(config, loaded['top_prior'] is not None, **(sampling or {}))
+    drawn = draw_slices(vqvae, prior, labels, bottom, seed, top_prior=loaded['top_prior'], top_sampling=top)
     rows = {'real validation slices': (real, bins), 'VQ-VAE reconstructions': (reconstructed, bins), 'masked-code prior': (drawn, labels)}
     if pixelcnn is not None and vqvae.top is None:             # (a PixelCNN models one level of codes)
         codes = sample_codes(pixelcnn, len(real), tuple(prior.code_shape), labels if pixelcnn.nb_classes else None, seed=seed)

@@ -288,15 +288,18 @@ def load_prior(path:str|Path, # a file written by `save_prior` or by `fit_prior`
 def nearest_ssim(images:torch.Tensor, # (N,1,H,W) in [-1,1]
                  reference:torch.Tensor, # (M,1,H,W) in [-1,1]
                  candidates:int|None=64, # SSIM against the references closest in a 4x-downsampled L2 sense (None: all)
-                 chunk:int=256) -> torch.Tensor:
-    "For every image, the highest SSIM against any reference image (among its `candidates` nearest ones): (N,)."
-    best = torch.full((len(images),), -1.0)
+                 chunk:int=256, # references per SSIM call
+                 with_index:bool=False, # also return which reference is the nearest
+                ) -> torch.Tensor|tuple:
+    "For every image, the highest SSIM against any reference image (among its `candidates` nearest ones): (N,); with `with_index`, also the index of that reference (N,) long."
+    best, index = torch.full((len(images),), -1.0), torch.zeros(len(images), dtype=torch.long)
+    shortlist = None
     if candidates is not None and candidates < len(reference):
         small = lambda x: F.avg_pool2d(x.float(), 4).flatten(1)                  # (n,1,H,W) -> (n, H*W/16)
         shortlist = torch.cdist(small(images), small(reference)).topk(candidates, largest=False).indices   # (N, candidates)
     for i, x in enumerate(images):
-        pool = reference if candidates is None or candidates >= len(reference) else reference[shortlist[i]]
-        for s in range(0, len(pool), chunk):
-            r = pool[s:s+chunk]
-            best[i] = max(best[i].item(), ssim(x.expand_as(r), r).max().item())
-    return best
+        ids = torch.arange(len(reference)) if shortlist is None else shortlist[i]
+        for part in ids.split(chunk):
+            values = ssim(x.expand(len(part), *x.shape), reference[part])
+            if values.max() > best[i]: best[i], index[i] = values.max(), part[values.argmax()]
+    return (best, index) if with_index else best

@@ -143,12 +143,13 @@ def kid(real, fake, # (N,d) and (M,d) features
         subset_size:int|None=None, # rows per subset (None: min(N, M, 1000))
         seed:int=0, # the subsets' generator
        ) -> tuple[float, float]:
-    "Kernel inception distance: mean and standard deviation of `polynomial_mmd` over random subsets."
+    "Kernel inception distance: mean and standard deviation of `polynomial_mmd` over random subsets (one value and 0 when a subset is all of both sets)."
     real, fake = as_float64(real), as_float64(fake)
     most = min(len(real), len(fake))
     size = subset_size or min(most, 1000)
     if not 2 <= size <= most:
         raise ValueError(f'kid: subset_size {size} with {len(real)} real and {len(fake)} fake rows; expected 2..{most}')
+    if size == len(real) == len(fake): return polynomial_mmd(real, fake).item(), 0.0     # every subset would be the same
     g = torch.Generator().manual_seed(seed)
     def pick(f): return f[torch.randperm(len(f), generator=g)[:size]]
     values = torch.stack([polynomial_mmd(pick(real), pick(fake)) for _ in range(subsets)])
@@ -242,7 +243,8 @@ def quality_row(name:str, # the candidate set's name, shown in the table
                 position_accuracy=None if labels is None else position_accuracy(classifier, images, labels))
 
 # %% ../nbs/13_quality.ipynb #8cdeb527
-def kid_cell(space:dict) -> str: return f"{space['kid']:.3g} ± {space['kid_std']:.2g}"   # mean ± std over subsets
+def kid_cell(space:dict) -> str:       # mean ± std over subsets; the value alone when there was one subset
+    return f"{space['kid']:.3g}" + (f" ± {space['kid_std']:.2g}" if space['kid_std'] else '')
 def prdc_cell(space:dict) -> str: return ' / '.join(f'{space[k]:.2f}' for k in ('precision', 'recall', 'density', 'coverage'))
 
 REPORT_COLUMNS = ('set', 'n', 'KID classifier', 'KID encoder', 'FD classifier', 'FD encoder', 'P / R / D / C classifier',
