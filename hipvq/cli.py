@@ -192,9 +192,11 @@ def add_prior_commands(command, sets:dict, shown) -> None:
     s.add_argument('--run', required=True, help='run directory holding a trained prior (hipvq prior)')
     s.add_argument('--n', type=int, **shown('hipvq.generate.sample', 'n', 'slices to draw'))
     s.add_argument('--out', help='output folder (default: RUN/samples); an existing one needs --force')
-    s.add_argument('--steps', type=int, help="decoding passes (default: the prior config's sampling.steps)")
-    s.add_argument('--temperature', type=float, help="softmax temperature (default: the prior config's)")
-    s.add_argument('--guidance', type=float, help="classifier-free guidance weight (default: the prior config's)")
+    s.add_argument('--steps', type=int, help="decoding passes (default: the prior config's sampling.steps, and bottom_sampling.steps for "
+                                                    "a VQ-VAE-2's bottom prior; a value given sets both levels)")
+    s.add_argument('--temperature', type=float, help="softmax temperature (default: the prior config's; a value given sets both levels)")
+    s.add_argument('--guidance', type=float, help="classifier-free guidance weight (default: the prior config's, 3 for a VQ-VAE-2's bottom "
+                                                        "prior; a value given sets both levels)")
     s.add_argument('--position', type=int, help='slice-position bin of every sample, 0..5 (default: the bins in turn)')
     s.add_argument('--seed', type=int, **shown('hipvq.generate.sample', 'seed', 'seed of the samples'))
     s.add_argument('--force', action='store_true', help='replace the output folder')
