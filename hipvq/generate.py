@@ -198,12 +198,13 @@ def finish_prior(run:Path, config:dict, data:dict, device):
     "After training: the best prior's bits per code as sampling decodes them, beside the marginal's and uniform; the report's classifier and its cache."
     prior, _ = load_prior(prior_checkpoint(run), device)
     top = data['val_top_codes']
-    steps, top_steps = level_sampling(config, top is not None)[0]['steps'], config['sampling']['steps']
+    sampling, top_sampling = level_sampling(config, top is not None)
+    steps = sampling['steps']
     bits = masked_bits_per_code(prior, data['val_codes'], data['val_labels'], steps=steps, context=top)
     if top is not None:
         top_prior, _ = load_prior(prior_checkpoint(run, level='top'), device)
-        log_line(run/'prior'/'prior.log', f"Best top prior: {masked_bits_per_code(top_prior, top, data['val_labels'], steps=top_steps):.3f} "
-                 f"bits/code on validation decoded in {top_steps} steps (codes' marginal {marginal_bits(data['top_codes'], top, top_prior.nb_entries):.3f})", echo=True)
+        log_line(run/'prior'/'prior.log', f"Best top prior: {masked_bits_per_code(top_prior, top, data['val_labels'], steps=top_sampling['steps']):.3f} "
+                 f"bits/code on validation decoded in {top_sampling['steps']} steps (codes' marginal {marginal_bits(data['top_codes'], top, top_prior.nb_entries):.3f})", echo=True)
     log_line(run/'prior'/'prior.log', f"Best prior: {bits:.3f} bits/code on validation decoded in {steps} steps "
              f"(codes' marginal {marginal_bits(data['codes'], data['val_codes'], prior.nb_entries):.3f}, "
              f"uniform {math.log2(prior.nb_entries):.3f})", echo=True)
